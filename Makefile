@@ -1,0 +1,27 @@
+# Quick start: `make reproduce` (all theorem checks and figures) and `make test`.
+# Each target builds its own virtual environment and installs the package from scratch.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HYPOTHESIS_PROFILE ?= ci
+
+.PHONY: reproduce test bench venv clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+venv: $(BIN)/activate
+	$(BIN)/python -m pip install --quiet ".[test]"
+
+reproduce: venv
+	$(BIN)/revsgd verify
+
+test: venv
+	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(BIN)/python -m pytest -q tests
+
+bench: venv
+	$(BIN)/revsgd bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info figures/out .hypothesis

@@ -1,0 +1,111 @@
+r"""Mini-batch least squares as a :class:`~models.quadratic.Quadratic` (THEORY.md C6).
+
+The rows of ``(X, y)`` are split once into batches :math:`B_1, \dots, B_K` (a fixed
+partition, optionally after a seeded shuffle), and
+
+.. math::
+
+    L_k(w) = \frac{1}{2|B_k|} \|X_k w - y_k\|^2 + \frac{\lambda}{2}\|w\|^2,
+    \qquad H_k = \frac{X_k^\top X_k}{|B_k|} + \lambda I,
+    \qquad q_k = \frac{X_k^\top y_k}{|B_k|} .
+
+Batches are selected with probability :math:`p_k = |B_k| / N`, so
+:math:`\sum_k p_k L_k` is the full-data ridge objective
+:math:`\frac{1}{2N}\|Xw - y\|^2 + \frac{\lambda}{2}\|w\|^2` and :math:`\bar H^{-1}\bar q` its
+minimizer: with equal batches this is the uniform selection of C6.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models.quadratic import Quadratic
+from theory._validate import as_finite_array, as_generator, as_positive_int
+
+__all__ = ["LeastSquares", "REMAINDER_POLICIES"]
+
+REMAINDER_POLICIES = ("error", "drop", "keep")
+
+
+class LeastSquares(Quadratic):
+    r"""Least squares (optionally ridge) with a fixed partition of the rows into batches.
+
+    Args:
+        X: ``(N, d)`` design matrix.
+        y: ``(N,)`` targets.
+        batch_size: rows per batch, ``1 <= batch_size <= N``.
+        ridge: :math:`\lambda \ge 0`.
+        rng: if given (Generator or seed), the rows are shuffled once before partitioning;
+            if None they are split in order.
+        remainder: what to do when ``batch_size`` does not divide N: ``"error"`` (default)
+            refuses, ``"drop"`` discards the last ``N mod batch_size`` rows (of the shuffled
+            order), ``"keep"`` keeps a smaller last batch (selected with probability
+            :math:`|B_K|/N`, so the mean loss is still the full-data objective).
+
+    Attributes:
+        X, y: the data actually used (after ``"drop"``). batches: list of row-index arrays.
+
+    Example:
+        >>> import numpy as np
+        >>> X = np.arange(8.0).reshape(4, 2); y = np.array([1.0, 0.0, 2.0, 1.0])
+        >>> ls = LeastSquares(X, y, batch_size=2)
+        >>> ls.K, ls.probs
+        (2, array([0.5, 0.5]))
+    """
+
+    def __init__(self, X, y, batch_size, ridge=0.0, rng=None, remainder="error"):
+        X = as_finite_array(X, "X", ndim=2)
+        N, d = X.shape
+        if N == 0 or d == 0:
+            raise ValueError(f"X must have at least one row and one column, got shape {X.shape}")
+        y = as_finite_array(y, "y", shape=(N,))
+        B = as_positive_int(batch_size, "batch_size")
+        if B > N:
+            raise ValueError(f"batch_size must be at most the number of rows N = {N}, got {B}")
+        ridge = float(as_finite_array(ridge, "ridge", ndim=0))
+        if ridge < 0:
+            raise ValueError(f"ridge must be >= 0, got {ridge}")
+        if remainder not in REMAINDER_POLICIES:
+            raise ValueError(
+                f"remainder must be one of {', '.join(REMAINDER_POLICIES)}; got {remainder!r}"
+            )
+        order = np.arange(N) if rng is None else as_generator(rng).permutation(N)
+        extra = N % B
+        if extra and remainder == "error":
+            raise ValueError(
+                f"batch_size = {B} does not divide N = {N} (remainder {extra}); pass "
+                "remainder='drop' or remainder='keep' to choose how to handle it"
+            )
+        if extra and remainder == "drop":
+            order = order[: N - extra]
+        self.batches = [order[i : i + B] for i in range(0, order.size, B)]
+        used = np.sort(order)
+        self.X, self.y = X[used], y[used]
+        self.ridge = ridge
+        self.batch_size = B
+        sizes = np.array([len(rows) for rows in self.batches], dtype=float)
+        H = np.stack([X[rows].T @ X[rows] / len(rows) for rows in self.batches])
+        H += ridge * np.eye(d)
+        q = np.stack([X[rows].T @ y[rows] / len(rows) for rows in self.batches])
+        r = np.array([y[rows] @ y[rows] / (2 * len(rows)) for rows in self.batches])
+        self._setup(H, q, r, sizes / sizes.sum())
+
+    def minimizer(self) -> np.ndarray:
+        r"""The ridge solution :math:`\arg\min_w \frac{1}{2N}\|Xw-y\|^2 + \frac{\lambda}{2}\|w\|^2`.
+
+        Solved by ``lstsq`` on the stacked system :math:`[X; \sqrt{N\lambda} I]`, which avoids
+        squaring the condition number of :math:`X`.
+
+        Raises:
+            ValueError: if the solution is not unique (rank-deficient X and no ridge).
+        """
+        N, d = self.X.shape
+        A = np.vstack([self.X, np.sqrt(N * self.ridge) * np.eye(d)])
+        rhs = np.concatenate([self.y, np.zeros(d)])
+        w, _, rank, _ = np.linalg.lstsq(A, rhs, rcond=None)
+        if rank < d:
+            raise ValueError(
+                f"X has rank {rank} < d = {d} and ridge = 0: the least-squares solution is "
+                "not unique"
+            )
+        return w

@@ -1,0 +1,181 @@
+r"""Quadratic batch losses and their gradient-step families (THEORY.md C4, C5).
+
+.. math::
+
+    L_k(x) = \tfrac12 (x - c_k)^\top H_k (x - c_k)
+           = \tfrac12 x^\top H_k x - q_k^\top x + r_k,
+    \qquad q_k = H_k c_k,
+
+with :math:`H_k` symmetric positive semi-definite. A gradient step with learning rate
+:math:`h` is the affine map
+
+.. math::
+
+    T_k(x) = x - h \nabla L_k(x) = (I - h H_k)\, x + h\, q_k,
+    \qquad \operatorname{Lip}(T_k) = \|I - h H_k\|_2 = \max(|1 - h\mu_k|, |1 - h L_k|),
+
+where :math:`\mu_k, L_k` are the extreme eigenvalues of :math:`H_k`. Every step contracts iff
+:math:`\min_k \mu_k > 0` and :math:`0 < h < 2 / \max_k L_k`.
+
+The linear-term form :math:`(H_k, q_k, r_k)` is kept internally so that singular batch
+Hessians (least squares with fewer rows than features) need no centres :math:`c_k`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from theory._validate import as_finite_array, as_positive_float, as_probabilities
+from theory.family import AffineFamily
+
+__all__ = ["Quadratic", "LearningRateRange"]
+
+
+class LearningRateRange(NamedTuple):
+    """The open interval ``(low, high)`` of learning rates where every step contracts."""
+
+    low: float
+    high: float
+
+    def __contains__(self, lr) -> bool:
+        return self.low < lr < self.high
+
+
+def _symmetric_psd(H, name: str) -> np.ndarray:
+    H = as_finite_array(H, name, ndim=3)
+    K, d, d2 = H.shape
+    if K == 0:
+        raise ValueError(f"{name} must hold at least one batch (K >= 1), got K = 0")
+    if d == 0 or d != d2:
+        raise ValueError(f"{name} must have shape (K, d, d) with d >= 1, got shape {H.shape}")
+    scale = max(1.0, float(np.abs(H).max()))
+    asym = float(np.abs(H - H.transpose(0, 2, 1)).max())
+    if asym > 16 * d * np.finfo(float).eps * scale:
+        raise ValueError(f"{name} must be symmetric, got max |H - H^T| = {asym:.3g}")
+    H = 0.5 * (H + H.transpose(0, 2, 1))
+    low = float(np.linalg.eigvalsh(H).min())
+    if low < -16 * d * np.finfo(float).eps * scale:
+        raise ValueError(
+            f"{name} must be positive semi-definite (convex losses), got eigenvalue {low:.3g}"
+        )
+    return H
+
+
+class Quadratic:
+    r"""K quadratic batch losses :math:`L_k(x) = \frac12 (x - c_k)^\top H_k (x - c_k)`.
+
+    Args:
+        H: ``(K, d, d)`` symmetric positive semi-definite batch Hessians.
+        c: ``(K, d)`` batch centres.
+        probs: ``(K,)`` selection probabilities (uniform when None).
+
+    Example:
+        >>> import numpy as np
+        >>> q = Quadratic(np.ones((2, 1, 1)), np.array([[-1.0], [1.0]]))
+        >>> q.minimizer()
+        array([0.])
+        >>> q.contractive_lr_range()
+        LearningRateRange(low=0.0, high=2.0)
+    """
+
+    def __init__(self, H, c, probs=None):
+        H = _symmetric_psd(H, "H")
+        c = as_finite_array(c, "c", shape=(H.shape[0], H.shape[1]))
+        q = np.einsum("kij,kj->ki", H, c)
+        r = 0.5 * np.einsum("ki,ki->k", c, q)
+        self._setup(H, q, r, probs)
+
+    def _setup(self, H, q, r, probs) -> None:
+        self.H = H
+        self.q = q
+        self.r = r
+        self.K, self.dim = H.shape[0], H.shape[1]
+        self.probs = as_probabilities(probs, "probs", self.K)
+        self._eig = np.linalg.eigvalsh(H)  # (K, d), ascending
+        for arr in (self.H, self.q, self.r, self.probs, self._eig):
+            arr.setflags(write=False)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(K={self.K}, dim={self.dim})"
+
+    def _batch(self, k) -> int:
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+            raise TypeError(f"k must be an int batch index, got {type(k).__name__}")
+        if not 0 <= k < self.K:
+            raise ValueError(f"k must lie in 0..{self.K - 1}, got {k}")
+        return int(k)
+
+    def _point(self, x) -> np.ndarray:
+        return as_finite_array(x, "x", shape=(self.dim,))
+
+    def loss(self, k, x) -> float:
+        r"""Batch loss :math:`L_k(x)`."""
+        k, x = self._batch(k), self._point(x)
+        return float(0.5 * x @ self.H[k] @ x - self.q[k] @ x + self.r[k])
+
+    def gradient(self, k, x) -> np.ndarray:
+        r""":math:`\nabla L_k(x) = H_k x - q_k`."""
+        k, x = self._batch(k), self._point(x)
+        return self.H[k] @ x - self.q[k]
+
+    def hessian(self, k) -> np.ndarray:
+        r""":math:`\nabla^2 L_k = H_k` (constant)."""
+        return self.H[self._batch(k)]
+
+    def mean_loss(self, x) -> float:
+        r""":math:`\sum_k p_k L_k(x)`."""
+        x = self._point(x)
+        values = 0.5 * np.einsum("i,kij,j->k", x, self.H, x) - self.q @ x + self.r
+        return float(self.probs @ values)
+
+    def mean_hessian(self) -> np.ndarray:
+        r""":math:`\bar H = \sum_k p_k H_k`."""
+        return np.tensordot(self.probs, self.H, axes=1)
+
+    def minimizer(self) -> np.ndarray:
+        r"""The minimizer :math:`\bar H^{-1} \sum_k p_k q_k` of the mean loss.
+
+        Raises:
+            ValueError: if :math:`\bar H` is singular (the minimizer is not unique).
+        """
+        Hbar = self.mean_hessian()
+        cond = np.linalg.cond(Hbar)
+        if not cond < 1.0 / np.finfo(float).eps:
+            raise ValueError(
+                f"the mean Hessian is singular (condition number {cond:.3g}): "
+                "the mean loss has no unique minimizer"
+            )
+        return np.linalg.solve(Hbar, self.probs @ self.q)
+
+    def curvature_bounds(self) -> tuple[float, float]:
+        r""":math:`(\mu, L) = (\min_k \lambda_{\min}(H_k), \max_k \lambda_{\max}(H_k))`."""
+        return float(self._eig[:, 0].min()), float(self._eig[:, -1].max())
+
+    def contraction_factor(self, lr) -> float:
+        r""":math:`\max_k \|I - h H_k\|_2 = \max_k \max(|1 - h\mu_k|, |1 - h L_k|)` (exact)."""
+        lr = as_positive_float(lr, "lr")
+        return float(np.abs(1.0 - lr * self._eig).max())
+
+    def contractive_lr_range(self) -> LearningRateRange:
+        r"""The learning rates :math:`(0, 2/L)` where every step contracts (C4).
+
+        Raises:
+            ValueError: if some batch Hessian is singular (:math:`\mu = 0`): then no single
+                step contracts for any learning rate, though their random product may (C8).
+        """
+        mu, L = self.curvature_bounds()
+        if mu <= 0.0:
+            k = int(np.argmin(self._eig[:, 0]))
+            raise ValueError(
+                f"batch {k} has a singular Hessian (smallest eigenvalue {self._eig[k, 0]:.3g}): "
+                "no learning rate makes every step a contraction"
+            )
+        return LearningRateRange(0.0, 2.0 / L)
+
+    def step_family(self, lr) -> AffineFamily:
+        r"""The gradient steps :math:`T_k(x) = (I - h H_k) x + h q_k` as an AffineFamily."""
+        lr = as_positive_float(lr, "lr")
+        A = np.eye(self.dim) - lr * self.H
+        return AffineFamily(A, lr * self.q, self.probs)

@@ -1,0 +1,116 @@
+"""Forward and backward trajectories against the naive references of theory.reference."""
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.tolerances import iterate_scale, trajectory_tol
+from theory import backward, backward_certified, forward
+from theory.family import AffineFamily
+from theory.reference import backward_naive, backward_naive_affine, forward_naive
+from theory.strategies import affine_families, index_sequences, seeds
+
+
+class OpaqueFamily:
+    """The same maps behind the general Family interface (not an AffineFamily)."""
+
+    def __init__(self, fam):
+        self._fam = fam
+        self.K, self.dim, self.probs = fam.K, fam.dim, fam.probs
+        self.calls = 0
+
+    def apply(self, k, x):
+        self.calls += 1
+        return self._fam.apply(k, x)
+
+    def lipschitz(self):
+        return self._fam.lipschitz()
+
+
+@st.composite
+def problems(draw, max_size=40, **family_options):
+    fam = draw(affine_families(**family_options))
+    idx = draw(index_sequences(fam.K, max_size=max_size))
+    x0 = np.random.default_rng(draw(seeds())).standard_normal(fam.dim)
+    return fam, idx, x0
+
+
+@given(problems())
+def test_forward_matches_naive_loop(problem):
+    fam, idx, x0 = problem
+    tol = trajectory_tol(idx.size, fam.dim, iterate_scale(fam, x0))
+    np.testing.assert_allclose(forward(fam, idx, x0), forward_naive(fam, idx, x0), rtol=0, atol=tol)
+
+
+@given(problems())
+def test_backward_affine_matches_recomputation(problem):
+    fam, idx, x0 = problem
+    tol = trajectory_tol(idx.size, fam.dim, iterate_scale(fam, x0))
+    got = backward(fam, idx, x0)
+    assert got.shape == (idx.size + 1, fam.dim)
+    np.testing.assert_allclose(got, backward_naive(fam, idx, x0), rtol=0, atol=tol)
+    np.testing.assert_allclose(
+        got, backward_naive_affine(fam.A, fam.b, idx, x0), rtol=0, atol=tol
+    )
+
+
+@given(problems(max_size=25))
+def test_backward_general_wavefront_matches_recomputation(problem):
+    fam, idx, x0 = problem
+    opaque = OpaqueFamily(fam)
+    tol = trajectory_tol(idx.size, fam.dim, iterate_scale(fam, x0))
+    np.testing.assert_allclose(
+        backward(opaque, idx, x0), backward_naive(fam, idx, x0), rtol=0, atol=tol
+    )
+    np.testing.assert_allclose(
+        forward(opaque, idx, x0), forward_naive(fam, idx, x0), rtol=0, atol=tol
+    )
+
+
+@given(problems(min_dim=1, max_dim=1))
+def test_dimension_one(problem):
+    fam, idx, x0 = problem
+    tol = trajectory_tol(idx.size, 1, iterate_scale(fam, x0))
+    np.testing.assert_allclose(backward(fam, idx, x0), backward_naive(fam, idx, x0), atol=tol, rtol=0)
+
+
+def test_orders_differ_on_a_hand_example():
+    # T0(x) = x/2, T1(x) = x/2 + 1/2 ; idx = (1, 0): forward T0(T1(0)) = 1/4,
+    # backward T1(T0(0)) = 1/2.
+    fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
+    np.testing.assert_array_equal(forward(fam, [1, 0], [0.0])[:, 0], [0.0, 0.5, 0.25])
+    np.testing.assert_array_equal(backward(fam, [1, 0], [0.0])[:, 0], [0.0, 0.5, 0.5])
+
+
+def test_empty_sequence_gives_start_point():
+    fam = AffineFamily(np.eye(2)[None] * 0.5, np.ones((1, 2)))
+    for traj in (forward(fam, [], [1.0, 2.0]), backward(fam, [], [1.0, 2.0])):
+        np.testing.assert_array_equal(traj, [[1.0, 2.0]])
+
+
+@given(problems(max_size=60), st.floats(1e-10, 1e-2))
+def test_certified_backward_within_its_bound(problem, tol):
+    fam, idx, x0 = problem
+    res = backward_certified(OpaqueFamily(fam), idx, x0, tol)
+    exact = backward_naive(fam, idx, x0)
+    err = np.linalg.norm(res.trajectory - exact, axis=1).max()
+    rounding = trajectory_tol(idx.size, fam.dim, iterate_scale(fam, x0))
+    assert err <= res.error_bound + rounding
+    assert res.error_bound <= tol
+    assert res.applications == res.depth * (res.depth + 1) // 2
+    # the depth is the least the bound allows (or the whole run)
+    assert res.depth == min(res.certificate.steps_for(tol), idx.size)
+
+
+def test_certified_backward_saves_work_and_reports_its_bound():
+    fam = AffineFamily(np.full((2, 1, 1), 0.5), [[1.0], [-1.0]])
+    idx = np.random.default_rng(0).integers(0, 2, size=500)
+    opaque = OpaqueFamily(fam)
+    res = backward_certified(opaque, idx, [0.0], 1e-9)
+    # rho = 1/2, C = 1: 2^-m * 2 <= 1e-9  <=>  m >= 30.9
+    assert res.depth == 31
+    assert opaque.calls == 31 + 1  # one apply for C, one per wavefront level
+    assert "rho^m C / (1 - rho)" in res.bound
+    np.testing.assert_allclose(
+        res.trajectory[-1], backward(fam, idx, [0.0])[-1], atol=res.error_bound, rtol=0
+    )

@@ -1,0 +1,161 @@
+r"""Contraction certificates and the bounds of the backward contraction principle (C1).
+
+If every map of a family is :math:`\rho`-Lipschitz with :math:`\rho < 1`, then for every index
+sequence the backward iterates :math:`y_n = T_{\xi_1} \circ \dots \circ T_{\xi_n}(x_0)` satisfy
+
+.. math::
+
+    |y_{n+1} - y_n| \le \rho^n |T_{\xi_{n+1}}(x_0) - x_0| \le \rho^n C,
+    \qquad |y_n - y_\infty| \le \frac{\rho^n C}{1 - \rho},
+    \qquad C = \max_k |T_k(x_0) - x_0| .
+
+:class:`ContractionCertificate` holds :math:`(\rho, C)` and evaluates these bounds; the
+free functions are the same bounds for callers that hold the two numbers themselves.
+
+References:
+    P. Diaconis, D. Freedman, "Iterated random functions", SIAM Review 41(1), 1999.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from theory._validate import as_finite_array, as_nonnegative_int, as_positive_float
+from theory.family import check_family, check_point
+
+__all__ = [
+    "ContractionCertificate",
+    "certify",
+    "contraction_factor",
+    "displacement_constant",
+    "cauchy_bound",
+    "limit_bound",
+    "steps_for_tolerance",
+]
+
+
+def _check_rho_C(rho, C) -> tuple[float, float]:
+    rho = float(as_finite_array(rho, "rho", ndim=0))
+    C = float(as_finite_array(C, "C", ndim=0))
+    if not 0.0 <= rho < 1.0:
+        raise ValueError(f"rho must be a contraction factor in [0, 1), got {rho!r}")
+    if C < 0.0:
+        raise ValueError(f"C must be >= 0, got {C!r}")
+    return rho, C
+
+
+def _check_steps(n) -> np.ndarray | int:
+    if np.ndim(n) == 0:
+        return as_nonnegative_int(n, "n")
+    arr = np.asarray(n)
+    if not np.issubdtype(arr.dtype, np.integer) or np.any(arr < 0):
+        raise ValueError(f"n must hold non-negative integers, got {arr!r}")
+    return arr
+
+
+def cauchy_bound(rho, C, n):
+    r""":math:`\rho^n C`, the bound on :math:`|y_{n+1} - y_n|` (``n`` an int or int array)."""
+    rho, C = _check_rho_C(rho, C)
+    return np.power(rho, _check_steps(n)) * C
+
+
+def limit_bound(rho, C, n):
+    r""":math:`\rho^n C / (1 - \rho)`, the bound on :math:`|y_n - y_\infty|`."""
+    rho, C = _check_rho_C(rho, C)
+    return np.power(rho, _check_steps(n)) * C / (1.0 - rho)
+
+
+def steps_for_tolerance(rho, C, tol) -> int:
+    r"""The least :math:`n \ge 0` with :math:`\rho^n C / (1 - \rho) \le \mathrm{tol}`.
+
+    .. math::
+
+        n = \max\Bigl(0, \Bigl\lceil \frac{\log(\mathrm{tol}(1-\rho)/C)}{\log \rho}
+        \Bigr\rceil\Bigr)
+
+    Example:
+        >>> steps_for_tolerance(0.5, 1.0, 1e-3)
+        11
+    """
+    rho, C = _check_rho_C(rho, C)
+    tol = as_positive_float(tol, "tol")
+    if C / (1.0 - rho) <= tol:
+        return 0
+    if rho == 0.0:
+        return 1
+    n = max(0, math.ceil(math.log(tol * (1.0 - rho) / C) / math.log(rho)))
+    # Guard the ceil against rounding in the logarithms: step to the exact least n.
+    while n > 0 and rho ** (n - 1) * C / (1.0 - rho) <= tol:
+        n -= 1
+    while rho**n * C / (1.0 - rho) > tol:
+        n += 1
+    return n
+
+
+def contraction_factor(family) -> float:
+    r""":math:`\rho = \max_k \operatorname{Lip}(T_k)` over all K maps of ``family``.
+
+    All maps count, not only those with positive probability, because C1 is a statement
+    about every index sequence.
+    """
+    check_family(family)
+    lip = as_finite_array(family.lipschitz(), "family.lipschitz()", shape=(family.K,))
+    return float(lip.max())
+
+
+def displacement_constant(family, x0) -> float:
+    r""":math:`C = \max_k |T_k(x_0) - x_0|`."""
+    check_family(family)
+    x0 = check_point(family, x0)
+    ks = np.arange(family.K)
+    moved = family.apply(ks, np.broadcast_to(x0, (family.K, family.dim)))
+    return float(np.max(np.linalg.norm(moved - x0, axis=1)))
+
+
+@dataclass(frozen=True)
+class ContractionCertificate:
+    r"""A certified pair :math:`(\rho, C)` for a family at a start point :math:`x_0`.
+
+    Attributes:
+        rho: the contraction factor, in [0, 1).
+        C: :math:`\max_k |T_k(x_0) - x_0|`.
+    """
+
+    rho: float
+    C: float
+
+    def __post_init__(self):
+        _check_rho_C(self.rho, self.C)
+
+    def cauchy(self, n):
+        r""":math:`\rho^n C`: bound on the n-th backward increment."""
+        return cauchy_bound(self.rho, self.C, n)
+
+    def limit(self, n):
+        r""":math:`\rho^n C/(1-\rho)`: bound on the distance from :math:`y_n` to the limit."""
+        return limit_bound(self.rho, self.C, n)
+
+    def steps_for(self, tol) -> int:
+        """Backward steps needed so that the distance to the limit is at most ``tol``."""
+        return steps_for_tolerance(self.rho, self.C, tol)
+
+
+def certify(family, x0) -> ContractionCertificate:
+    """The :class:`ContractionCertificate` of ``family`` at ``x0``.
+
+    Raises:
+        ValueError: if some map has Lipschitz constant >= 1 (no uniform contraction; the
+            message names the map and its constant).
+    """
+    check_family(family)
+    lip = as_finite_array(family.lipschitz(), "family.lipschitz()", shape=(family.K,))
+    worst = int(np.argmax(lip))
+    if lip[worst] >= 1.0:
+        raise ValueError(
+            f"family is not a uniform contraction: map {worst} has Lipschitz constant "
+            f"{lip[worst]:.6g} >= 1, so the bounds of C1 do not apply"
+        )
+    return ContractionCertificate(float(lip[worst]), displacement_constant(family, x0))

@@ -1,0 +1,56 @@
+r"""Naive reference implementations: obviously correct, slow on purpose.
+
+They are the baselines that the fast paths of :mod:`theory.iterate` are tested against and
+benchmarked against. Each recomputes from the definition:
+
+.. math::
+
+    x_j = T_{\xi_j}(x_{j-1}), \qquad
+    y_j = T_{\xi_1}(T_{\xi_2}(\cdots T_{\xi_j}(x_0))) \ \text{(recomputed from } x_0
+    \text{ for every } j\text{: } j(j+1)/2 \text{ applications)}.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["forward_naive", "backward_naive", "backward_naive_affine"]
+
+
+def forward_naive(family, idx, x0) -> np.ndarray:
+    """Forward trajectory by a plain loop over ``family.apply`` (shape ``(n+1, d)``)."""
+    x = np.asarray(x0, dtype=float)
+    rows = [x]
+    for k in idx:
+        x = family.apply(int(k), x)
+        rows.append(x)
+    return np.array(rows)
+
+
+def backward_naive(family, idx, x0) -> np.ndarray:
+    """Backward trajectory recomputing every composition from ``x0`` (shape ``(n+1, d)``)."""
+    x0 = np.asarray(x0, dtype=float)
+    rows = [x0]
+    for j in range(1, len(idx) + 1):
+        y = x0
+        for k in reversed(idx[:j]):  # the newest map idx[j-1] acts first
+            y = family.apply(int(k), y)
+        rows.append(y)
+    return np.array(rows)
+
+
+def backward_naive_affine(A, b, idx, x0) -> np.ndarray:
+    """:func:`backward_naive` for an affine family given as arrays, without per-call checks.
+
+    The fair baseline for benchmarks: the same :math:`n(n+1)/2` matrix-vector products,
+    with no validation overhead.
+    """
+    x0 = np.asarray(x0, dtype=float)
+    out = np.empty((len(idx) + 1, x0.size))
+    out[0] = x0
+    for j in range(1, len(idx) + 1):
+        y = x0
+        for k in idx[j - 1 :: -1]:
+            y = A[k] @ y + b[k]
+        out[j] = y
+    return out

@@ -1,0 +1,60 @@
+r"""Index sequences :math:`\xi_1, \xi_2, \dots \in \{0, \dots, K-1\}` that select the maps.
+
+Schemes:
+
+* ``"iid"``: i.i.d. draws with law ``probs`` (sampling *with replacement*);
+* ``"reshuffle"``: consecutive epochs of K steps, each a uniform random permutation of
+  ``0..K-1`` (the last epoch is cut at ``n``);
+* ``"cyclic"``: ``0, 1, ..., K-1, 0, 1, ...`` (deterministic).
+
+The same sequence drives forward and backward iteration; only the composition order
+differs (see :mod:`theory.iterate`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from theory._validate import as_generator, as_nonnegative_int, as_positive_int, as_probabilities
+
+__all__ = ["SCHEMES", "sample_indices"]
+
+SCHEMES = ("iid", "reshuffle", "cyclic")
+
+
+def sample_indices(K, n, rng=None, scheme: str = "iid", probs=None) -> np.ndarray:
+    """Draw ``n`` map indices in ``0..K-1`` by ``scheme``.
+
+    Args:
+        K: number of maps, >= 1.
+        n: length of the sequence, >= 0.
+        rng: a ``numpy.random.Generator``, an int seed or None.
+        scheme: ``"iid"``, ``"reshuffle"`` or ``"cyclic"``.
+        probs: selection law for ``"iid"`` (uniform when None); only uniform selection is
+            meaningful for the epoch schemes, so a non-None ``probs`` is refused there.
+
+    Returns:
+        int64 array of shape ``(n,)``.
+
+    Example:
+        >>> sample_indices(3, 7, scheme="cyclic")
+        array([0, 1, 2, 0, 1, 2, 0])
+    """
+    K = as_positive_int(K, "K")
+    n = as_nonnegative_int(n, "n")
+    if not isinstance(scheme, str) or scheme not in SCHEMES:
+        raise ValueError(f"scheme must be one of {', '.join(SCHEMES)}; got {scheme!r}")
+    if scheme != "iid" and probs is not None:
+        raise ValueError(
+            f"probs applies to scheme 'iid' only; scheme {scheme!r} selects each map once "
+            f"per epoch, got probs={probs!r}"
+        )
+    p = as_probabilities(probs, "probs", K)
+    if scheme == "cyclic":
+        return np.arange(n, dtype=np.int64) % K
+    gen = as_generator(rng)
+    if scheme == "iid":
+        return gen.choice(K, size=n, p=p).astype(np.int64)
+    epochs = -(-n // K)
+    perms = gen.permuted(np.tile(np.arange(K, dtype=np.int64), (epochs, 1)), axis=1)
+    return perms.reshape(-1)[:n]
