@@ -97,10 +97,10 @@ def as_probabilities(value, name: str, K: int) -> np.ndarray:
         return np.full(K, 1.0 / K)
     p = as_finite_array(value, name, shape=(K,))
     if np.any(p < 0):
-        raise ValueError(f"{name} must be non-negative, got minimum {p.min()!r}")
+        raise ValueError(f"{name} must be non-negative, got minimum {float(p.min())!r}")
     total = p.sum()
     if abs(total - 1.0) > K * 8 * np.finfo(float).eps:
-        raise ValueError(f"{name} must sum to 1, got sum {total!r}")
+        raise ValueError(f"{name} must sum to 1, got sum {float(total)!r}")
     return p / total
 
 
