@@ -19,6 +19,11 @@ from theory.iterate import backward_certified
 from theory.iterate import forward
 from theory.sequences import SCHEMES
 from theory.sequences import sample_indices
+from theory.stationary import StationaryMoments
+from theory.stationary import mean_square_operator
+from theory.stationary import mean_square_radius
+from theory.stationary import solve_stationary
+from theory.stationary import stationary_moments
 
 __all__ = [
     "AffineFamily",
@@ -26,6 +31,7 @@ __all__ = [
     "ContractionCertificate",
     "Family",
     "SCHEMES",
+    "StationaryMoments",
     "backward",
     "backward_certified",
     "cauchy_bound",
@@ -34,6 +40,10 @@ __all__ = [
     "displacement_constant",
     "forward",
     "limit_bound",
+    "mean_square_operator",
+    "mean_square_radius",
     "sample_indices",
+    "solve_stationary",
+    "stationary_moments",
     "steps_for_tolerance",
 ]

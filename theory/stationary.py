@@ -40,7 +40,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse.linalg
 
-from theory._validate import as_positive_int
+from theory._validate import as_nonnegative_int, as_positive_int
 from theory.family import AffineFamily
 
 __all__ = [
@@ -112,7 +112,7 @@ def mean_square_radius(family, *, direct_max_dim: int = 20, maxiter: int = 2000)
         0.25
     """
     fam = _check_affine(family)
-    direct_max_dim = as_positive_int(direct_max_dim, "direct_max_dim")
+    direct_max_dim = as_nonnegative_int(direct_max_dim, "direct_max_dim")
     maxiter = as_positive_int(maxiter, "maxiter")
     if fam.dim <= direct_max_dim:
         return float(np.max(np.abs(np.linalg.eigvals(_kron_matrix(fam)))))
@@ -176,7 +176,7 @@ def solve_stationary(
         (0.5, 0.125)
     """
     fam = _check_affine(family)
-    direct_max_dim = as_positive_int(direct_max_dim, "direct_max_dim")
+    direct_max_dim = as_nonnegative_int(direct_max_dim, "direct_max_dim")
     maxiter = as_positive_int(maxiter, "maxiter")
     rtol = float(rtol)
     if not 0.0 < rtol < 1.0:
