@@ -1,0 +1,6 @@
+"""Numeric checks of the claims on random instances; importing registers them."""
+
+from proofs_check.numeric import contraction
+from proofs_check.numeric import steps
+
+__all__ = ["contraction", "steps"]

@@ -1,0 +1,110 @@
+r"""Numeric checks of C1 (backward contraction) and C3 (fixed points and forward motion).
+
+Each check takes the iteration functions as keyword arguments (defaulting to the real
+ones) so that the tests can hand in a broken implementation and see the check fail.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from proofs_check.numeric._instances import DIMENSIONS, random_contraction, roundoff
+from proofs_check.registry import Outcome, register_check
+from theory.contraction import certify, contraction_factor
+from theory.family import AffineFamily
+from theory.iterate import backward, forward
+from theory.sequences import sample_indices
+
+__all__ = [
+    "c1_cauchy_bound",
+    "c1_limit_independent_of_start",
+    "c1_distance_to_limit",
+    "c3_common_fixed_point",
+    "c3_forward_keeps_moving",
+]
+
+N_STEPS = 200
+
+
+def _instances(rng):
+    for d in DIMENSIONS:
+        fam = random_contraction(rng, d, K=4, rho=0.9)
+        yield d, fam, sample_indices(fam.K, N_STEPS, rng), rng.standard_normal(d)
+
+
+@register_check("C1", r"|y_{n+1}-y_n| \le \rho^n C \text{ for all } n", kind="numeric")
+def c1_cauchy_bound(rng, *, backward=backward) -> Outcome:
+    """Largest ratio of backward increment to :math:`\\rho^n C` (round-off subtracted)."""
+    worst = 0.0
+    for d, fam, idx, x0 in _instances(rng):
+        cert = certify(fam, x0)
+        inc = np.linalg.norm(np.diff(backward(fam, idx, x0), axis=0), axis=1)
+        tol = roundoff(N_STEPS, d, np.linalg.norm(x0) + cert.C / (1 - cert.rho))
+        bound = cert.cauchy(np.arange(N_STEPS))
+        worst = max(worst, float(np.max((inc - tol) / bound)))
+    return Outcome(worst <= 1.0, worst, "<= 1", f"d={DIMENSIONS}, K=4, rho=0.9, n={N_STEPS}")
+
+
+@register_check(
+    "C1", r"|y_n(x_0) - y_n(x_0')| \le \rho^n |x_0 - x_0'|", kind="numeric"
+)
+def c1_limit_independent_of_start(rng, *, backward=backward) -> Outcome:
+    """Largest ratio of the gap between two starts to :math:`\\rho^n |x_0 - x_0'|`."""
+    worst = 0.0
+    for d, fam, idx, x0 in _instances(rng):
+        x1 = rng.standard_normal(d)
+        gap = np.linalg.norm(backward(fam, idx, x0) - backward(fam, idx, x1), axis=1)
+        rho = contraction_factor(fam)
+        scale = max(np.linalg.norm(x) + certify(fam, x).C / (1 - rho) for x in (x0, x1))
+        tol = 2 * roundoff(N_STEPS, d, scale)
+        worst = max(worst, float(np.max((gap - tol) / (rho ** np.arange(N_STEPS + 1) * np.linalg.norm(x0 - x1)))))
+    return Outcome(worst <= 1.0, worst, "<= 1", f"d={DIMENSIONS}, K=4, rho=0.9, n={N_STEPS}")
+
+
+@register_check("C1", r"|y_n - y_\infty| \le \rho^n C / (1 - \rho)", kind="numeric")
+def c1_distance_to_limit(rng, *, backward=backward) -> Outcome:
+    """Largest ratio of :math:`|y_n - y_N|` (N = 600, where the bound is below 1e-25) to the bound."""
+    worst = 0.0
+    N = 600
+    for d, fam, _, x0 in _instances(rng):
+        idx = sample_indices(fam.K, N, rng)
+        cert = certify(fam, x0)
+        y = backward(fam, idx, x0)
+        dist = np.linalg.norm(y[:N_STEPS] - y[-1], axis=1)
+        tol = roundoff(N, d, np.linalg.norm(x0) + cert.C / (1 - cert.rho)) + cert.limit(N)
+        worst = max(worst, float(np.max((dist - tol) / cert.limit(np.arange(N_STEPS)))))
+    return Outcome(worst <= 1.0, worst, "<= 1", f"d={DIMENSIONS}, K=4, rho=0.9, N={N}")
+
+
+@register_check(
+    "C3", r"T_k(x^*) = x^* \ \forall k \implies |x_n - x^*| \le \rho^n |x_0 - x^*|", kind="numeric"
+)
+def c3_common_fixed_point(rng, *, forward=forward) -> Outcome:
+    """With a shared fixed point the forward iterates converge to it at rate rho."""
+    worst = 0.0
+    for d, fam, idx, x0 in _instances(rng):
+        x_star = rng.standard_normal(d)
+        shared = AffineFamily(fam.A, x_star - np.einsum("kij,j->ki", fam.A, x_star))
+        dist = np.linalg.norm(forward(shared, idx, x0) - x_star, axis=1)
+        bound = contraction_factor(shared) ** np.arange(N_STEPS + 1) * np.linalg.norm(x0 - x_star)
+        tol = roundoff(N_STEPS, d, np.linalg.norm(x0) + np.linalg.norm(x_star))
+        worst = max(worst, float(np.max((dist - tol) / bound)))
+    return Outcome(worst <= 1.0, worst, "<= 1", f"d={DIMENSIONS}, K=4, rho=0.9, n={N_STEPS}")
+
+
+@register_check(
+    "C3",
+    r"\text{distinct fixed points} \implies \tfrac1m \sum |x_{n+1}-x_n| \ge \delta/2 > 0",
+    kind="numeric",
+)
+def c3_forward_keeps_moving(rng, *, forward=forward) -> Outcome:
+    r"""Two-batch quadratic at h = 1/2: :math:`E|T_k x - x| \ge \delta = 1/2` at every state.
+
+    Steps are at most M = 1 on [-1, 1], so by Azuma the mean of m = 2000 realized steps
+    falls below :math:`\delta/2` with probability at most :math:`e^{-m/32} < 10^{-27}`.
+    """
+    fam = AffineFamily(np.full((2, 1, 1), 0.5), [[-0.5], [0.5]])
+    idx = sample_indices(2, 4000, rng)
+    steps = np.abs(np.diff(forward(fam, idx, [0.0])[:, 0]))[-2000:]
+    mean = float(steps.mean())
+    return Outcome(mean >= 0.25, mean, ">= 0.25 (delta/2)", "T(x) = x/2 +- 1/2, m=2000")

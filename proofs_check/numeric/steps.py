@@ -1,0 +1,91 @@
+r"""Numeric checks of C4 (when a gradient step contracts) and C7 (brackets).
+
+Each check takes the model-side function it exercises as a keyword argument so that the
+tests can hand in a broken implementation and see the check fail.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from proofs_check.numeric._instances import DIMENSIONS, EPS, random_quadratic
+from proofs_check.registry import Outcome, register_check
+from theory.iterate import backward, forward
+from theory.sequences import sample_indices
+
+__all__ = ["c4_learning_rate_edges", "c7_bracket_exact", "c7_order_gap_slope"]
+
+
+def _rho(model, lr):
+    return model.contraction_factor(lr)
+
+
+@register_check(
+    "C4",
+    r"\max_k \|I - hH_k\|_2 < 1 \iff 0 < h < 2/L \quad (\mu > 0)",
+    kind="numeric",
+)
+def c4_learning_rate_edges(rng, *, contraction=_rho) -> Outcome:
+    r"""At :math:`h = (2/L)(1 \mp 10^{-6})` the factor is :math:`< 1` / :math:`> 1`, and it
+    equals the operator norm of the step family computed by SVD."""
+    ok, worst = True, 0.0
+    for d in DIMENSIONS:
+        model = random_quadratic(rng, d, K=4)
+        high = model.contractive_lr_range().high
+        inside, outside = contraction(model, high * (1 - 1e-6)), contraction(model, high * (1 + 1e-6))
+        lr = rng.uniform(0.05, 0.95) * high
+        svd = float(model.step_family(lr).lipschitz().max())
+        worst = max(worst, abs(contraction(model, lr) - svd))
+        ok &= inside < 1.0 < outside
+    ok &= worst <= 16 * max(DIMENSIONS) * EPS
+    return Outcome(bool(ok), worst, "edges: <1 inside, >1 outside; |rho - svd| <= 16 d eps",
+                   f"d={DIMENSIONS}, K=4, spectra in [0.2, 2]")
+
+
+@register_check(
+    "C7", r"T_a \circ T_b - T_b \circ T_a = h^2 (H_a g_b - H_b g_a) \text{ (quadratics)}",
+    kind="numeric",
+)
+def c7_bracket_exact(rng) -> Outcome:
+    """Largest relative residual of the exact bracket identity over random quadratics."""
+    worst = 0.0
+    for d in DIMENSIONS:
+        model = random_quadratic(rng, d, K=3)
+        h = 0.5 * model.contractive_lr_range().high
+        fam, x = model.step_family(h), rng.standard_normal(d)
+        for a in range(3):
+            for b in range(3):
+                lhs = fam.apply(a, fam.apply(b, x)) - fam.apply(b, fam.apply(a, x))
+                rhs = h**2 * (model.H[a] @ model.gradient(b, x) - model.H[b] @ model.gradient(a, x))
+                scale = np.abs(fam.apply(a, fam.apply(b, x))).max() + np.abs(x).max()
+                worst = max(worst, float(np.abs(lhs - rhs).max() / scale))
+    return Outcome(worst <= 16 * max(DIMENSIONS) * EPS, worst, "<= 16 d eps", f"d={DIMENSIONS}, K=3")
+
+
+@register_check(
+    "C7",
+    r"y_n - x_n = h^2 \sum_{i<j} (H_i g_j - H_j g_i)(x_0) + O(h^3)",
+    kind="numeric",
+)
+def c7_order_gap_slope(rng, *, forward=forward, backward=backward) -> Outcome:
+    r"""Over n = 6 steps, :math:`|y_n - x_n - h^2 S| / (h^2 |S|)` shrinks like h (slope of
+    :math:`|y_n - x_n|` against h in 2 +- 0.05 over h in [1e-3, 1e-2], and the relative
+    residual at h = 1e-3 below 50 h)."""
+    model = random_quadratic(rng, 3, K=4)
+    idx = sample_indices(4, 6, rng, scheme="reshuffle")
+    idx = np.concatenate([idx, idx[:2]])
+    x0 = rng.standard_normal(3)
+    g = [model.gradient(int(k), x0) for k in idx]
+    H = [model.H[int(k)] for k in idx]
+    S = sum(H[i] @ g[j] - H[j] @ g[i] for i in range(len(idx)) for j in range(i + 1, len(idx)))
+    hs = np.geomspace(1e-3, 1e-2, 6)
+    gaps, rel = [], []
+    for h in hs:
+        fam = model.step_family(h)
+        gap = backward(fam, idx, x0)[-1] - forward(fam, idx, x0)[-1]
+        gaps.append(np.linalg.norm(gap))
+        rel.append(np.linalg.norm(gap - h**2 * S) / (h**2 * np.linalg.norm(S)))
+    with np.errstate(divide="ignore", invalid="ignore"):  # a zero gap gives slope nan: fail
+        slope = float(np.polyfit(np.log(hs), np.log(gaps), 1)[0])
+    ok = abs(slope - 2.0) <= 0.05 and rel[0] <= 50 * hs[0]
+    return Outcome(bool(ok), slope, "2 +- 0.05", f"d=3, K=4, n={idx.size}, h in [1e-3, 1e-2]")
