@@ -11,6 +11,12 @@ from theory.contraction import contraction_factor
 from theory.contraction import displacement_constant
 from theory.contraction import limit_bound
 from theory.contraction import steps_for_tolerance
+from theory.ensemble import Ensemble
+from theory.ensemble import backward_ensemble
+from theory.ensemble import forward_ensemble
+from theory.ensemble import sample_backward_ensemble
+from theory.ensemble import sample_forward_ensemble
+from theory.ensemble import sample_word_array
 from theory.family import AffineFamily
 from theory.family import Family
 from theory.iterate import CertifiedBackward
@@ -29,20 +35,26 @@ __all__ = [
     "AffineFamily",
     "CertifiedBackward",
     "ContractionCertificate",
+    "Ensemble",
     "Family",
     "SCHEMES",
     "StationaryMoments",
     "backward",
+    "backward_ensemble",
     "backward_certified",
     "cauchy_bound",
     "certify",
     "contraction_factor",
     "displacement_constant",
     "forward",
+    "forward_ensemble",
     "limit_bound",
     "mean_square_operator",
     "mean_square_radius",
+    "sample_backward_ensemble",
+    "sample_forward_ensemble",
     "sample_indices",
+    "sample_word_array",
     "solve_stationary",
     "stationary_moments",
     "steps_for_tolerance",

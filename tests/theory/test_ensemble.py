@@ -1,0 +1,103 @@
+"""Ensembles of chains against a loop of single-chain forward/backward runs on the same words."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.tolerances import iterate_scale, trajectory_tol
+from theory import (
+    backward,
+    backward_ensemble,
+    forward,
+    forward_ensemble,
+    sample_forward_ensemble,
+    sample_word_array,
+)
+from theory.strategies import affine_families, seeds
+
+
+class OpaqueFamily:
+    """The same maps behind the general Family interface (exercises batched family.apply)."""
+
+    def __init__(self, fam):
+        self._fam = fam
+        self.K, self.dim, self.probs = fam.K, fam.dim, fam.probs
+
+    def apply(self, k, x):
+        return self._fam.apply(k, x)
+
+    def lipschitz(self):
+        return self._fam.lipschitz()
+
+
+@st.composite
+def ensembles(draw):
+    fam = draw(affine_families(max_dim=4, max_K=4, random_probs=True))
+    rng = np.random.default_rng(draw(seeds()))
+    m, n = draw(st.integers(1, 6)), draw(st.integers(0, 12))
+    idx = rng.integers(0, fam.K, size=(m, n))
+    x0 = rng.standard_normal((m, fam.dim))
+    record = sorted(rng.choice(n + 1, size=draw(st.integers(0, n + 1)), replace=False).tolist())
+    return fam, idx, x0, record
+
+
+@given(ensembles(), st.booleans())
+def test_ensemble_matches_loop_over_chains(problem, opaque):
+    fam, idx, x0, record = problem
+    family = OpaqueFamily(fam) if opaque else fam
+    m, n = idx.shape
+    ens = forward_ensemble(family, idx, x0, record=record)
+    ys = backward_ensemble(family, idx, x0)
+    for i in range(m):
+        tol = trajectory_tol(n, fam.dim, iterate_scale(fam, x0[i]))
+        traj = forward(fam, idx[i], x0[i])
+        assert np.max(np.abs(ens.final[i] - traj[-1])) <= tol
+        for r, s in enumerate(record):
+            assert np.max(np.abs(ens.recorded[r, i] - traj[s])) <= tol
+        assert np.max(np.abs(ys[i] - backward(fam, idx[i], x0[i])[-1])) <= tol
+    assert ens.steps == tuple(record)
+
+
+def test_common_start_point_is_broadcast():
+    from models import cantor_maps
+
+    fam = cantor_maps()
+    idx = np.array([[0, 1, 1], [1, 0, 0]])
+    common = forward_ensemble(fam, idx, [0.25]).final
+    each = forward_ensemble(fam, idx, [[0.25], [0.25]]).final
+    assert np.array_equal(common, each)
+    # backward: newest map first. Word (0, 1, 1): T0(T1(T1(x0))).
+    expected = (((0.25 / 3 + 2 / 3) / 3 + 2 / 3) / 3)
+    assert backward_ensemble(fam, idx, [0.25])[0, 0] == pytest.approx(expected, abs=1e-15)
+
+
+def test_sampled_words_follow_probs():
+    from theory import AffineFamily
+
+    fam = AffineFamily(np.zeros((3, 1, 1)), np.zeros((3, 1)), [0.2, 0.0, 0.8])
+    words = sample_word_array(fam, 2000, 5, rng=7)
+    assert words.shape == (2000, 5) and not np.any(words == 1)
+    # Binomial(10000, 0.2): 5 sigma = 200.
+    assert abs(np.count_nonzero(words == 0) - 2000) <= 200
+    ens = sample_forward_ensemble(fam, 4, 3, [1.0], rng=1, record=[0, 3])
+    assert np.array_equal(ens.recorded[0], np.ones((4, 1)))
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(idx=np.zeros((0, 3), int)), "m >= 1"),
+        (dict(idx=np.zeros(3, int)), "shape \\(m, n\\)"),
+        (dict(idx=np.full((2, 3), 5)), "0..1"),
+        (dict(x0=np.zeros(2)), "x0 must have shape"),
+        (dict(record=[2, 1]), "strictly increasing"),
+        (dict(record=[0, 4]), "0..3"),
+    ],
+)
+def test_bad_input(kwargs, match):
+    from models import cantor_maps
+
+    args = dict(idx=np.zeros((2, 3), int), x0=np.zeros(1), record=None) | kwargs
+    with pytest.raises(ValueError, match=match):
+        forward_ensemble(cantor_maps(), args["idx"], args["x0"], record=args["record"])
