@@ -130,7 +130,8 @@ def write_json(results: Sequence[CheckResult], path: str | Path) -> Path:
 def latex_fragment(results: Sequence[CheckResult]) -> str:
     r"""An ``itemize`` of the statements of the passed checks, each tagged with its claim.
 
-    Every statement is a LaTeX math body, set in ``\(\ldots\)``.
+    Every statement is a LaTeX math body, set in ``\(\ldots\)``; the including document
+    needs ``amsmath`` and ``amssymb`` (``\text``, ``\operatorname``, ``\mathbb``).
     """
     _check_results(results)
     passed = [r for r in results if r.passed]
