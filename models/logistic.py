@@ -1,0 +1,350 @@
+r"""Mini-batch L2-regularized logistic regression and its gradient-step family (C4, C9).
+
+The rows of ``(X, y)`` are split once into K equal batches :math:`B_1, \dots, B_K` of size
+:math:`B` (a fixed partition, optionally after a seeded shuffle, as in
+:class:`models.least_squares.LeastSquares`). With labels :math:`s_i \in \{-1, +1\}`
+(labels in :math:`\{0, 1\}` are mapped by :math:`s = 2y - 1`) and no intercept,
+
+.. math::
+
+    L_k(w) = \frac{1}{B} \sum_{i \in B_k} \log\bigl(1 + e^{-s_i x_i^\top w}\bigr)
+             + \frac{\lambda}{2}\|w\|^2,
+
+    \nabla L_k(w) = -\frac{1}{B} \sum_{i \in B_k} \sigma(-s_i x_i^\top w)\, s_i x_i + \lambda w,
+
+    \nabla^2 L_k(w) = \frac{1}{B} X_k^\top D_k(w) X_k + \lambda I,
+    \qquad D_k = \operatorname{diag}\bigl(\sigma(z_i)\sigma(-z_i)\bigr),\ z = X_k w .
+
+Since :math:`0 < \sigma(z)\sigma(-z) \le 1/4`, every batch Hessian satisfies
+:math:`\mu I \preceq \nabla^2 L_k \preceq L_k I` on all of :math:`\mathbb{R}^d` with
+
+.. math::
+
+    \mu = \lambda, \qquad L_k = \lambda + \frac{\lambda_{\max}(X_k^\top X_k)}{4B},
+
+so by C4 the step :math:`T_k(w) = w - h \nabla L_k(w)` is globally Lipschitz with constant
+:math:`\max(|1 - h\mu|, |1 - hL_k|)`, a contraction iff :math:`\lambda > 0` and
+:math:`0 < h < 2/\max_k L_k`. All exponentials go through ``np.logaddexp`` and
+``scipy.special.expit``, so arbitrarily large margins give finite values.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+from scipy.special import expit
+
+from models.quadratic import LearningRateRange
+from theory._validate import (
+    as_finite_array,
+    as_generator,
+    as_index_array,
+    as_positive_float,
+    as_positive_int,
+    describe,
+)
+
+__all__ = ["Logistic", "LogisticStepFamily"]
+
+REMAINDER_POLICIES = ("error", "drop")
+
+
+def _signed_labels(y) -> np.ndarray:
+    """Labels in {0, 1} or in {-1, +1} as signs in {-1, +1}."""
+    values = set(np.unique(y).tolist())
+    if values <= {0.0, 1.0}:
+        return 2.0 * y - 1.0
+    if values <= {-1.0, 1.0}:
+        return y.copy()
+    shown = sorted(values)[:6]
+    raise ValueError(
+        f"y must hold labels in {{0, 1}} or in {{-1, 1}}, got values {shown}"
+        + (" ..." if len(values) > 6 else "")
+    )
+
+
+def _batch_gradients(Xb, sb, w, l2) -> np.ndarray:
+    r"""Rows :math:`\nabla L_{k_i}(w_i)` for stacked batches ``Xb (m, B, d)``, ``w (m, d)``."""
+    z = np.einsum("mbd,md->mb", Xb, w)
+    coef = -sb * expit(-sb * z) / Xb.shape[1]
+    return np.einsum("mb,mbd->md", coef, Xb) + l2 * w
+
+
+class LogisticStepFamily:
+    r"""The gradient steps :math:`T_k(w) = w - h \nabla L_k(w)` of a :class:`Logistic` model.
+
+    A nonlinear :class:`theory.Family`: ``apply(k, x)`` accepts an int ``k`` with ``x`` of
+    shape ``(d,)``, or an int array ``k`` of shape ``(m,)`` with ``x`` of shape ``(m, d)``
+    (row i mapped by map ``k[i]``, computed in one vectorized pass).
+
+    ``lipschitz()`` returns the certified constants
+    :math:`\max(|1 - h\lambda|, |1 - hL_k|)`, valid on all of :math:`\mathbb{R}^d` (C4).
+    They are >= 1 when :math:`\lambda = 0`, so then no certificate of contraction exists.
+    """
+
+    def __init__(self, model: "Logistic", lr: float):
+        self.model = model
+        self.lr = as_positive_float(lr, "lr")
+        self.K = model.K
+        self.dim = model.dim
+        self.probs = model.probs
+
+    def __repr__(self) -> str:
+        return f"LogisticStepFamily(K={self.K}, dim={self.dim}, lr={self.lr})"
+
+    def apply(self, k, x) -> np.ndarray:
+        """Apply map ``k`` to ``x`` (one point), or maps ``k[i]`` to rows ``x[i]``."""
+        m = self.model
+        if np.ndim(k) == 0:
+            k = int(as_index_array(np.array([k]), "k", self.K)[0])
+            x = as_finite_array(x, "x", shape=(self.dim,))
+            return x - self.lr * _batch_gradients(m.Xb[k][None], m.sb[k][None], x[None], m.l2)[0]
+        k = as_index_array(k, "k", self.K)
+        x = as_finite_array(x, "x", shape=(k.shape[0], self.dim))
+        return x - self.lr * _batch_gradients(m.Xb[k], m.sb[k], x, m.l2)
+
+    def lipschitz(self) -> np.ndarray:
+        r"""The ``(K,)`` certified constants :math:`\max(|1 - h\mu|, |1 - hL_k|)`."""
+        mu, L = self.model.l2, self.model.smoothness()
+        return np.maximum(np.abs(1.0 - self.lr * mu), np.abs(1.0 - self.lr * L))
+
+
+class Logistic:
+    r"""L2-regularized logistic regression (no intercept) with a fixed partition into batches.
+
+    Args:
+        X: ``(N, d)`` design matrix, finite.
+        y: ``(N,)`` labels, all in {0, 1} or all in {-1, 1}.
+        batch_size: rows per batch, ``1 <= batch_size <= N``.
+        l2: :math:`\lambda \ge 0`; :math:`\lambda > 0` is needed for contraction
+            certificates (strong convexity).
+        rng: if given (Generator or seed), the rows are shuffled once before partitioning;
+            if None they are split in order.
+        remainder: when ``batch_size`` does not divide N: ``"error"`` (default) refuses,
+            ``"drop"`` discards the last ``N mod batch_size`` rows of the (shuffled) order.
+            Batches are always equal, selected uniformly, so :math:`\frac1K\sum_k L_k` is
+            the full-data objective.
+
+    Attributes:
+        X, y: the rows actually used (after ``"drop"``); ``s`` their labels in {-1, +1}.
+        batches: list of row-index arrays (into the input X). Xb, sb: ``(K, B, d)`` and
+        ``(K, B)`` stacked batches.
+
+    Raises:
+        TypeError: non-numeric input or a non-integer batch_size.
+        ValueError: bad shapes, non-finite entries, labels outside both sets, ``l2 < 0``,
+            ``batch_size > N``, or an unequal partition with ``remainder="error"``.
+
+    Example:
+        >>> import numpy as np
+        >>> X = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.5], [0.5, -1.0]])
+        >>> model = Logistic(X, [1, 0, 0, 1], batch_size=2, l2=0.1)
+        >>> model.K, model.contractive_lr_range().high > 0
+        (2, True)
+        >>> w = model.minimizer()
+        >>> bool(np.linalg.norm(model.mean_gradient(w)) <= 1e-12)
+        True
+    """
+
+    def __init__(self, X, y, batch_size, l2, rng=None, remainder="error"):
+        X = as_finite_array(X, "X", ndim=2)
+        N, d = X.shape
+        if N == 0 or d == 0:
+            raise ValueError(f"X must have at least one row and one column, got shape {X.shape}")
+        y = as_finite_array(y, "y", shape=(N,))
+        s = _signed_labels(y)
+        B = as_positive_int(batch_size, "batch_size")
+        if B > N:
+            raise ValueError(f"batch_size must be at most the number of rows N = {N}, got {B}")
+        if isinstance(l2, bool) or not isinstance(l2, numbers.Real):
+            raise TypeError(f"l2 must be a real number >= 0, got {describe(l2)}")
+        l2 = float(l2)
+        if not np.isfinite(l2) or l2 < 0:
+            raise ValueError(f"l2 must be a finite number >= 0, got {l2}")
+        if remainder not in REMAINDER_POLICIES:
+            raise ValueError(
+                f"remainder must be one of {', '.join(REMAINDER_POLICIES)} (batches are kept "
+                f"equal); got {remainder!r}"
+            )
+        order = np.arange(N) if rng is None else as_generator(rng).permutation(N)
+        extra = N % B
+        if extra and remainder == "error":
+            raise ValueError(
+                f"batch_size = {B} does not divide N = {N} (remainder {extra}); pass "
+                "remainder='drop' to discard the extra rows"
+            )
+        order = order[: N - extra]
+        self.batches = [order[i : i + B] for i in range(0, order.size, B)]
+        used = np.sort(order)
+        self.X, self.y, self.s = X[used], y[used], s[used]
+        self.Xb = np.stack([X[rows] for rows in self.batches])
+        self.sb = np.stack([s[rows] for rows in self.batches])
+        self.l2 = l2
+        self.batch_size = B
+        self.K, self.dim = len(self.batches), d
+        self.probs = np.full(self.K, 1.0 / self.K)
+        gram_top = np.linalg.eigvalsh(np.einsum("kbi,kbj->kij", self.Xb, self.Xb))[:, -1]
+        self._smooth = l2 + np.maximum(gram_top, 0.0) / (4.0 * B)
+        for arr in (self.X, self.y, self.s, self.Xb, self.sb, self.probs, self._smooth):
+            arr.setflags(write=False)
+
+    def __repr__(self) -> str:
+        return f"Logistic(K={self.K}, dim={self.dim}, l2={self.l2})"
+
+    # -- validation -------------------------------------------------------------------
+    def _batch(self, k) -> int:
+        if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+            raise TypeError(f"k must be an int batch index, got {describe(k)}")
+        if not 0 <= k < self.K:
+            raise ValueError(f"k must lie in 0..{self.K - 1}, got {k}")
+        return int(k)
+
+    def _point(self, x, name="x") -> np.ndarray:
+        return as_finite_array(x, name, shape=(self.dim,))
+
+    # -- per-batch oracles --------------------------------------------------------------
+    @staticmethod
+    def _loss(Xr, sr, w, l2) -> float:
+        return float(np.mean(np.logaddexp(0.0, -sr * (Xr @ w))) + 0.5 * l2 * (w @ w))
+
+    @staticmethod
+    def _gradient(Xr, sr, w, l2) -> np.ndarray:
+        coef = -sr * expit(-sr * (Xr @ w)) / Xr.shape[0]
+        return Xr.T @ coef + l2 * w
+
+    @staticmethod
+    def _weights(Xr, w) -> np.ndarray:
+        z = Xr @ w
+        return expit(z) * expit(-z)
+
+    def loss(self, k, x) -> float:
+        r"""Batch loss :math:`L_k(x)` (mean log-loss of batch k plus :math:`\frac\lambda2|x|^2`)."""
+        k, x = self._batch(k), self._point(x)
+        return self._loss(self.Xb[k], self.sb[k], x, self.l2)
+
+    def gradient(self, k, x) -> np.ndarray:
+        r""":math:`\nabla L_k(x)`, shape ``(d,)``."""
+        k, x = self._batch(k), self._point(x)
+        return self._gradient(self.Xb[k], self.sb[k], x, self.l2)
+
+    def hessian(self, k, x) -> np.ndarray:
+        r""":math:`\nabla^2 L_k(x) = X_k^\top D_k X_k / B + \lambda I`, shape ``(d, d)``."""
+        k, x = self._batch(k), self._point(x)
+        Xr = self.Xb[k]
+        return (Xr.T * self._weights(Xr, x)) @ Xr / Xr.shape[0] + self.l2 * np.eye(self.dim)
+
+    def hvp(self, k, x, v) -> np.ndarray:
+        r"""Hessian-vector product :math:`\nabla^2 L_k(x)\, v` without forming the Hessian."""
+        k, x, v = self._batch(k), self._point(x), self._point(v, "v")
+        Xr = self.Xb[k]
+        return Xr.T @ (self._weights(Xr, x) * (Xr @ v)) / Xr.shape[0] + self.l2 * v
+
+    # -- mean (full-data) objective -------------------------------------------------------
+    def mean_loss(self, x) -> float:
+        r""":math:`\frac1K \sum_k L_k(x)`, the full-data regularized mean log-loss."""
+        return self._loss(self.X, self.s, self._point(x), self.l2)
+
+    def mean_gradient(self, x) -> np.ndarray:
+        r""":math:`\frac1K \sum_k \nabla L_k(x)`."""
+        return self._gradient(self.X, self.s, self._point(x), self.l2)
+
+    def mean_hessian(self, x) -> np.ndarray:
+        r""":math:`\frac1K \sum_k \nabla^2 L_k(x)`."""
+        x = self._point(x)
+        N = self.X.shape[0]
+        return (self.X.T * self._weights(self.X, x)) @ self.X / N + self.l2 * np.eye(self.dim)
+
+    def minimizer(self, tol=1e-12, max_iter=200) -> np.ndarray:
+        r"""The minimizer of the mean loss by damped Newton, to :math:`|\nabla \bar L(w)| \le` ``tol``.
+
+        Newton direction :math:`p = -\bar H(w)^{-1} \nabla \bar L(w)` with Armijo backtracking
+        (:math:`\bar L(w + tp) \le \bar L(w) + t\,\nabla\bar L^\top p / 4`); once the
+        predicted decrease is below the round-off of the loss itself, full steps are taken
+        (the quadratically convergent phase, where loss values cannot rank points).
+
+        Args:
+            tol: the gradient-norm tolerance (> 0).
+            max_iter: the maximum number of Newton steps.
+
+        Returns:
+            ``w`` of shape ``(d,)`` with ``|mean_gradient(w)| <= tol``.
+
+        Raises:
+            ValueError: if the tolerance is not reached (e.g. ``l2 = 0`` and separable data,
+                where the infimum is not attained); the message gives the gradient norm.
+        """
+        tol = as_positive_float(tol, "tol")
+        max_iter = as_positive_int(max_iter, "max_iter")
+        eps = np.finfo(float).eps
+        w = np.zeros(self.dim)
+        f = self.mean_loss(w)
+        for _ in range(max_iter):
+            g = self.mean_gradient(w)
+            gnorm = float(np.linalg.norm(g))
+            if gnorm <= tol:
+                return w
+            H = self.mean_hessian(w)
+            try:
+                p = -np.linalg.solve(H, g)
+            except np.linalg.LinAlgError:
+                break
+            slope = float(g @ p)
+            if not slope < 0:
+                break
+            t = 1.0
+            if -slope > 64 * eps * (1.0 + abs(f)):
+                while t > 1e-12:
+                    f_new = self.mean_loss(w + t * p)
+                    if f_new <= f + 0.25 * t * slope:
+                        break
+                    t *= 0.5
+                else:
+                    break
+            w = w + t * p
+            f = self.mean_loss(w)
+            if not np.all(np.isfinite(w)):
+                break
+        gnorm = float(np.linalg.norm(self.mean_gradient(w))) if np.all(np.isfinite(w)) else np.inf
+        if gnorm <= tol:
+            return w
+        hint = (
+            " (with l2 = 0 the minimum may not be attained, e.g. on separable data)"
+            if self.l2 == 0
+            else ""
+        )
+        raise ValueError(
+            f"Newton did not reach the gradient-norm tolerance tol = {tol:.3g}: stopped at "
+            f"|grad| = {gnorm:.3g}{hint}"
+        )
+
+    # -- contraction certificate (C4) --------------------------------------------------
+    def smoothness(self) -> np.ndarray:
+        r"""The ``(K,)`` smoothness constants :math:`L_k = \lambda + \lambda_{\max}(X_k^\top X_k)/(4B)`."""
+        return self._smooth
+
+    def curvature_bounds(self) -> tuple[float, float]:
+        r""":math:`(\mu, L) = (\lambda, \max_k L_k)`: global bounds on every batch Hessian."""
+        return self.l2, float(self._smooth.max())
+
+    def contractive_lr_range(self) -> LearningRateRange:
+        r"""The learning rates :math:`(0, 2/\max_k L_k)` where every step certifiably contracts.
+
+        Raises:
+            ValueError: if ``l2 = 0``.
+        """
+        if self.l2 <= 0.0:
+            raise ValueError(
+                "l2 must be > 0 for a contraction certificate, got l2 = 0: without l2 > 0 "
+                "the logistic loss is not strongly convex (its curvature tends to 0 far "
+                "from the data), so no learning rate makes every step a global contraction"
+            )
+        return LearningRateRange(0.0, 2.0 / float(self._smooth.max()))
+
+    def contraction_factor(self, lr) -> float:
+        r"""The certified :math:`\max_k \max(|1 - h\mu|, |1 - hL_k|)` (C4)."""
+        return float(self.step_family(lr).lipschitz().max())
+
+    def step_family(self, lr) -> LogisticStepFamily:
+        r"""The gradient steps :math:`T_k(w) = w - h\nabla L_k(w)` as a nonlinear family."""
+        return LogisticStepFamily(self, lr)
