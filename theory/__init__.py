@@ -23,6 +23,8 @@ from theory.iterate import CertifiedBackward
 from theory.iterate import backward
 from theory.iterate import backward_certified
 from theory.iterate import forward
+from theory.sampling import CertifiedSample
+from theory.sampling import sample_stationary
 from theory.sequences import SCHEMES
 from theory.sequences import sample_indices
 from theory.stationary import StationaryMoments
@@ -34,6 +36,7 @@ from theory.stationary import stationary_moments
 __all__ = [
     "AffineFamily",
     "CertifiedBackward",
+    "CertifiedSample",
     "ContractionCertificate",
     "Ensemble",
     "Family",
@@ -55,6 +58,7 @@ __all__ = [
     "sample_forward_ensemble",
     "sample_indices",
     "sample_word_array",
+    "sample_stationary",
     "solve_stationary",
     "stationary_moments",
     "steps_for_tolerance",
