@@ -4,6 +4,9 @@ Model-agnostic mathematics of forward and backward SGD (THEORY.md C1-C3). Nothin
 knows about losses; :mod:`models` builds families from losses.
 """
 
+from theory.analytic_laws import arcsine_cdf
+from theory.analytic_laws import cantor_cdf
+from theory.analytic_laws import uniform_cdf
 from theory.contraction import ContractionCertificate
 from theory.contraction import cauchy_bound
 from theory.contraction import certify
@@ -11,6 +14,12 @@ from theory.contraction import contraction_factor
 from theory.contraction import displacement_constant
 from theory.contraction import limit_bound
 from theory.contraction import steps_for_tolerance
+from theory.distributions import TestResult
+from theory.distributions import energy_test
+from theory.distributions import ks_one_sample
+from theory.distributions import ks_two_sample
+from theory.distributions import sliced_wasserstein
+from theory.distributions import wasserstein_1d
 from theory.ensemble import Ensemble
 from theory.ensemble import backward_ensemble
 from theory.ensemble import forward_ensemble
@@ -42,15 +51,21 @@ __all__ = [
     "Family",
     "SCHEMES",
     "StationaryMoments",
+    "TestResult",
+    "arcsine_cdf",
     "backward",
     "backward_ensemble",
     "backward_certified",
+    "cantor_cdf",
     "cauchy_bound",
     "certify",
     "contraction_factor",
     "displacement_constant",
+    "energy_test",
     "forward",
     "forward_ensemble",
+    "ks_one_sample",
+    "ks_two_sample",
     "limit_bound",
     "mean_square_operator",
     "mean_square_radius",
@@ -59,7 +74,10 @@ __all__ = [
     "sample_indices",
     "sample_word_array",
     "sample_stationary",
+    "sliced_wasserstein",
     "solve_stationary",
     "stationary_moments",
     "steps_for_tolerance",
+    "uniform_cdf",
+    "wasserstein_1d",
 ]
