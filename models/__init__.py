@@ -4,6 +4,9 @@ from models.closed_form import bernoulli_convolution
 from models.closed_form import binary_chain
 from models.closed_form import cantor_maps
 from models.closed_form import two_batch_quadratic
+from models.data import Dataset
+from models.data import breast_cancer
+from models.data import diabetes
 from models.least_squares import LeastSquares
 from models.logistic import Logistic
 from models.logistic import LogisticStepFamily
@@ -11,6 +14,7 @@ from models.quadratic import LearningRateRange
 from models.quadratic import Quadratic
 
 __all__ = [
+    "Dataset",
     "LearningRateRange",
     "LeastSquares",
     "Logistic",
@@ -18,6 +22,8 @@ __all__ = [
     "Quadratic",
     "bernoulli_convolution",
     "binary_chain",
+    "breast_cancer",
     "cantor_maps",
+    "diabetes",
     "two_batch_quadratic",
 ]
