@@ -45,7 +45,7 @@ def test_two_sample_tests_accept_same_law_and_reject_shift():
     assert energy_test(x, y, rng=0).pvalue > ALPHA
     z = y + np.array([0.0, 0.0, 0.5])
     assert ks_two_sample(x, z).pvalue < ALPHA
-    assert energy_test(x[:200], z[:200], rng=0).pvalue < 0.01  # min p-value 1/200
+    assert energy_test(x[:200], z[:200] + np.array([0.0, 0.0, 0.5]), rng=0).pvalue < 0.01  # shift 1; min p 1/200
 
 
 def test_holm_is_never_more_conservative_than_bonferroni():
