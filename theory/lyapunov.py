@@ -1,0 +1,203 @@
+r"""Contracting on average: Lyapunov exponents of random affine products (THEORY.md C8).
+
+Diaconis and Freedman need much less than uniform contraction: backward iterates converge
+almost surely when :math:`E \log \operatorname{Lip}(T_\xi) < 0`, and for affine maps when
+the top Lyapunov exponent
+
+.. math::
+
+    \gamma = \lim_{n\to\infty} \frac1n \log \|A_{\xi_1} \cdots A_{\xi_n}\|
+
+is negative; then :math:`|y_{n+1} - y_n| \le \|A_{\xi_1}\cdots A_{\xi_n}\|\,C` decays like
+:math:`e^{\gamma n}`. Since :math:`\log\|\cdot\|` is subadditive, :math:`\gamma \le
+E\log\|A_\xi\|`, so a negative mean log Lipschitz constant implies :math:`\gamma < 0`.
+
+:func:`lyapunov_exponent` estimates :math:`\gamma` by following a vector through the random
+product with re-normalization (QR with one column) in ``runs`` independent chains, and
+gives a Student-t confidence interval over the runs. :func:`classify` combines the three
+pieces of evidence. The classification "contracting on average" rests on the estimate of
+:math:`\gamma` (or on :math:`E \log \operatorname{Lip} < 0`, which is exact): it is a
+statistical statement with the stated confidence, not a certificate like C1.
+
+References:
+    P. Diaconis, D. Freedman, "Iterated random functions", SIAM Review 41(1), 1999, sec. 5.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from theory._validate import as_generator, as_positive_int
+from theory.family import AffineFamily
+
+__all__ = [
+    "LyapunovEstimate",
+    "ContractionClass",
+    "lyapunov_exponent",
+    "mean_log_lipschitz",
+    "classify",
+    "roundoff_margin",
+    "CLASSES",
+]
+
+CLASSES = ("uniformly contracting", "contracting on average", "not contracting", "undetermined")
+
+
+@dataclass(frozen=True)
+class LyapunovEstimate:
+    """An estimate of the top Lyapunov exponent with a confidence interval.
+
+    Attributes:
+        exponent: mean of the per-run estimates.
+        interval: ``(low, high)`` Student-t interval at level ``confidence``.
+        confidence: the level, e.g. 0.99.
+        runs, steps: the numbers of independent chains and of factors per chain.
+        per_run: the per-run estimates.
+    """
+
+    exponent: float
+    interval: tuple[float, float]
+    confidence: float
+    runs: int
+    steps: int
+    per_run: np.ndarray
+
+
+def _affine(family, name="family") -> AffineFamily:
+    if not isinstance(family, AffineFamily):
+        raise TypeError(f"{name} must be a theory.AffineFamily, got {type(family).__name__}")
+    return family
+
+
+def lyapunov_exponent(family, steps=2000, runs=16, rng=None, confidence=0.99) -> LyapunovEstimate:
+    r"""Estimate :math:`\gamma` of the i.i.d. product of the linear parts of ``family``.
+
+    Each run draws its own indices with law ``family.probs``, starts from a random unit
+    vector, and accumulates :math:`\frac1n \sum_j \log |A_{\xi_j} v_{j-1}|` with
+    :math:`v_j` re-normalized at every step (all runs advance together, one batched
+    product per step). A product that maps a vector to exactly 0 gives
+    :math:`\gamma = -\infty` for that run (the maps coalesce).
+
+    Args:
+        family: an :class:`~theory.family.AffineFamily`.
+        steps: factors per run, >= 1.
+        runs: independent runs, >= 2 (for the interval).
+        rng: a Generator or a seed.
+        confidence: level of the two-sided interval, in (0, 1).
+
+    Returns:
+        a :class:`LyapunovEstimate`.
+    """
+    fam = _affine(family)
+    steps = as_positive_int(steps, "steps")
+    runs = as_positive_int(runs, "runs")
+    if runs < 2:
+        raise ValueError(f"runs must be >= 2 for a confidence interval, got {runs}")
+    if not isinstance(confidence, float) or not 0.0 < confidence < 1.0:
+        raise ValueError(f"confidence must be a float in (0, 1), got {confidence!r}")
+    gen = as_generator(rng)
+    idx = gen.choice(fam.K, size=(steps, runs), p=fam.probs)
+    v = gen.standard_normal((runs, fam.dim))
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    total = np.zeros(runs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for j in range(steps):
+            v = np.einsum("rij,rj->ri", fam.A[idx[j]], v)
+            norms = np.linalg.norm(v, axis=1)
+            total += np.log(norms)
+            v /= np.where(norms > 0, norms, 1.0)[:, None]
+    per_run = total / steps
+    finite = per_run[np.isfinite(per_run)]
+    if finite.size < per_run.size:  # some run hit the zero vector: exponent -inf
+        return LyapunovEstimate(-np.inf, (-np.inf, -np.inf), confidence, runs, steps, per_run)
+    mean = float(per_run.mean())
+    half = float(stats.t.ppf(0.5 + confidence / 2, runs - 1) * per_run.std(ddof=1) / np.sqrt(runs))
+    return LyapunovEstimate(mean, (mean - half, mean + half), confidence, runs, steps, per_run)
+
+
+def roundoff_margin(d: int) -> float:
+    r"""``16 d eps``: each step's :math:`\log|A v|` carries a relative round-off of about
+    :math:`d\,\varepsilon`, so exponents within this margin of 0 cannot be told from 0
+    (isometries such as rotations give :math:`|\hat\gamma| \sim 10^{-18}`)."""
+    return 16.0 * d * np.finfo(float).eps
+
+
+def mean_log_lipschitz(family) -> float:
+    r""":math:`E \log \operatorname{Lip}(T_\xi) = \sum_k p_k \log \operatorname{Lip}(T_k)`.
+
+    Maps with :math:`p_k = 0` do not count; a map with Lipschitz constant 0 gives
+    :math:`-\infty`.
+    """
+    lip = np.asarray(family.lipschitz(), dtype=float)
+    p = np.asarray(family.probs, dtype=float)
+    used = p > 0
+    with np.errstate(divide="ignore"):
+        return float(np.sum(p[used] * np.log(lip[used])))
+
+
+@dataclass(frozen=True)
+class ContractionClass:
+    """How a family contracts, with the evidence.
+
+    Attributes:
+        kind: one of :data:`CLASSES`.
+        max_lipschitz: :math:`\\max_k \\operatorname{Lip}(T_k)` over maps with p > 0.
+        mean_log_lipschitz: :math:`E \\log \\operatorname{Lip}(T_\\xi)`.
+        lyapunov: the :class:`LyapunovEstimate` (None unless the family is affine and
+            not uniformly contracting).
+        evidence: one sentence saying what the verdict rests on.
+    """
+
+    kind: str
+    max_lipschitz: float
+    mean_log_lipschitz: float
+    lyapunov: LyapunovEstimate | None
+    evidence: str
+
+    @property
+    def backward_converges(self) -> bool:
+        """True only for the two contracting classes; never claimed otherwise."""
+        return self.kind in CLASSES[:2]
+
+
+def classify(family, steps=2000, runs=16, rng=None, confidence=0.99) -> ContractionClass:
+    r"""Classify ``family`` as uniformly contracting, contracting on average, or neither.
+
+    * uniformly contracting: :math:`\max_k \operatorname{Lip}(T_k) < 1` (C1 applies; exact);
+    * contracting on average: :math:`E\log\operatorname{Lip} < 0` (exact), or, for an affine
+      family, the upper end of the interval for :math:`\gamma` is < 0 (statistical);
+    * not contracting: for an affine family, the lower end of the interval is > 0;
+    * undetermined: the interval contains 0, or the family is not affine and
+      :math:`E\log\operatorname{Lip} \ge 0` (no evidence either way).
+
+    Only the first two classes have ``backward_converges``; nothing else claims convergence.
+    """
+    lip = np.asarray(family.lipschitz(), dtype=float)
+    used = np.asarray(family.probs) > 0
+    max_lip = float(lip[used].max())
+    mll = mean_log_lipschitz(family)
+    if max_lip < 1.0:
+        return ContractionClass(CLASSES[0], max_lip, mll, None,
+                                f"every map is a contraction: max Lip = {max_lip:.6g} < 1")
+    if mll < -roundoff_margin(family.dim):
+        return ContractionClass(CLASSES[1], max_lip, mll, None,
+                                f"E log Lip = {mll:.6g} < 0 (exact), although max Lip = {max_lip:.6g}")
+    if not isinstance(family, AffineFamily):
+        return ContractionClass(CLASSES[3], max_lip, mll, None,
+                                f"E log Lip = {mll:.6g} >= 0 and the family is not affine: "
+                                "no exponent to estimate, no claim made")
+    est = lyapunov_exponent(family, steps, runs, rng, confidence)
+    low, high = est.interval
+    tau = roundoff_margin(family.dim)
+    where = (f"gamma = {est.exponent:.4g}, {confidence:.0%} interval [{low:.4g}, {high:.4g}], "
+             f"round-off margin {tau:.2g}")
+    if high < -tau:
+        kind, why = CLASSES[1], f"{where}: below 0 (statistical)"
+    elif low > tau:
+        kind, why = CLASSES[2], f"{where}: above 0"
+    else:
+        kind, why = CLASSES[3], f"{where}: not separated from 0, no claim made"
+    return ContractionClass(kind, max_lip, mll, est, why)
