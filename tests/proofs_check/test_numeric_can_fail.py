@@ -10,7 +10,8 @@ exact-trajectory tests in tests/theory/test_iterate.py catch it.)
 import numpy as np
 import pytest
 
-from proofs_check.numeric import contraction, steps
+from proofs_check.numeric import average, contraction, steps
+from theory.lyapunov import ContractionClass
 from proofs_check.registry import check_rng
 from theory.iterate import backward, forward
 
@@ -24,7 +25,22 @@ def forward_that_settles(family, idx, x0):
     return backward(family, idx, x0)
 
 
+def always_converges(family, **_):
+    return ContractionClass("contracting on average", 1.0, 0.0, None, "claims everything")
+
+
+def biased_estimator(family, **kwargs):
+    from theory.lyapunov import lyapunov_exponent
+
+    est = lyapunov_exponent(family, **kwargs)
+    shift = 0.05
+    return type(est)(est.exponent + shift, (est.interval[0] + shift, est.interval[1] + shift),
+                     est.confidence, est.runs, est.steps, est.per_run + shift)
+
+
 CASES = [
+    (average.c8_exponent_one_dimensional, dict(estimator=biased_estimator)),
+    (average.c8_classification_controls, dict(classifier=always_converges)),
     (contraction.c1_cauchy_bound, dict(backward=forward)),
     (contraction.c1_limit_independent_of_start, dict(backward=lambda f, i, x: backward(f, i, x) + 0.01 * x)),
     (contraction.c1_distance_to_limit, dict(backward=forward)),

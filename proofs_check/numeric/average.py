@@ -1,0 +1,55 @@
+r"""Numeric checks of C8: contracting on average (Lyapunov exponents).
+
+Each check takes the estimator or classifier as a keyword argument so that the tests can
+hand in a broken one and see the check fail.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from proofs_check.registry import Outcome, register_check
+from theory.family import AffineFamily
+from theory.lyapunov import classify, lyapunov_exponent
+
+__all__ = ["c8_exponent_one_dimensional", "c8_classification_controls"]
+
+EXPANDING_ON_ONE_SIDE = AffineFamily([[[0.5]], [[1.5]]], [[1.0], [1.0]])
+
+
+def _rotation(angle):
+    c, s = np.cos(angle), np.sin(angle)
+    return np.array([[c, -s], [s, c]])
+
+
+@register_check(
+    "C8",
+    r"\gamma = E \log|a_\xi| \text{ in 1-D}; \ a \in \{1/2, 3/2\}: \gamma = \tfrac12 \log\tfrac34 < 0",
+    kind="numeric",
+)
+def c8_exponent_one_dimensional(rng, *, estimator=lyapunov_exponent) -> Outcome:
+    """The 99% interval of the estimated exponent covers the exact 1-D value."""
+    exact = 0.5 * np.log(0.75)
+    est = estimator(EXPANDING_ON_ONE_SIDE, steps=4000, runs=16, rng=rng)
+    low, high = est.interval
+    return Outcome(bool(low <= exact <= high), f"[{low:.4f}, {high:.4f}]", f"{exact:.4f}",
+                   "slopes 1/2, 3/2, equal weights; 16 runs x 4000 steps, 99%")
+
+
+@register_check(
+    "C8",
+    r"\text{backward convergence claimed iff } E\log\mathrm{Lip} < 0 \text{ or } \gamma < 0",
+    kind="numeric",
+)
+def c8_classification_controls(rng, *, classifier=classify) -> Outcome:
+    """Expanding-on-one-side contracts on average; x -> x, 2x and rotations are not claimed."""
+    verdicts = {
+        "slopes 1/2, 3/2": classifier(EXPANDING_ON_ONE_SIDE, rng=rng).backward_converges,
+        "x, 2x": classifier(AffineFamily([[[1.0]], [[2.0]]], [[0.0], [0.0]]), rng=rng).backward_converges,
+        "rotations": classifier(
+            AffineFamily(np.stack([_rotation(0.3), _rotation(1.1)]), np.eye(2)), rng=rng
+        ).backward_converges,
+    }
+    expected = {"slopes 1/2, 3/2": True, "x, 2x": False, "rotations": False}
+    measured = ", ".join(f"{k}: {'converges' if v else 'no claim'}" for k, v in verdicts.items())
+    return Outcome(verdicts == expected, measured, "converges, no claim, no claim", "3 families")
