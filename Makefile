@@ -15,7 +15,7 @@ venv: $(BIN)/activate
 	$(BIN)/python -m pip install --quiet ".[test]"
 
 reproduce: venv
-	$(BIN)/revsgd verify
+	$(BIN)/revsgd verify && $(BIN)/revsgd figures
 
 test: venv
 	HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(BIN)/python -m pytest -q tests

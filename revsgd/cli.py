@@ -72,6 +72,19 @@ def _cmd_verify(args) -> int:
     return 0 if all(r.passed for r in results) else 1
 
 
+def _cmd_figures(args) -> int:
+    from figures import build_all
+
+    try:
+        built = build_all(args.out, only=args.only, seed=args.seed)
+    except ValueError as exc:
+        print(f"revsgd figures: --only: {exc}", file=sys.stderr)
+        return 2
+    for b in built:
+        print(f"{b.name:20} {b.seconds:6.2f} s  {b.pdf}  {b.png}  {b.csv}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per job."""
     parser = argparse.ArgumentParser(
@@ -89,6 +102,11 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--quick", action="store_true", help="the quick subset only")
     verify.add_argument("--only", type=_claims, metavar="C1,C4", help="only these claims")
     verify.set_defaults(run=_cmd_verify)
+    figures = sub.add_parser("figures", help="build the figures (PDF, PNG and their data as CSV)")
+    figures.add_argument("--only", metavar="NAME", help="build this figure only")
+    figures.add_argument("--out", metavar="DIR", default="figures/out", help="output folder (default figures/out)")
+    figures.add_argument("--seed", type=_seed, default=0, help="seed of the random draws (default 0)")
+    figures.set_defaults(run=_cmd_figures)
     bench = sub.add_parser("bench", help="time the fast paths against baselines")
     bench.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
     bench.add_argument("--json", metavar="PATH", help="also write the rows as JSON")

@@ -1,0 +1,68 @@
+r"""Figure 2: step sizes of forward and backward iterates, with the bound of C1.
+
+For one index sequence on the 2-D least-squares problem,
+
+.. math::
+
+    |y_{n+1} - y_n| \le \rho^n C, \qquad
+    \rho = \max_k \|I - h H_k\|_2, \quad C = \max_k |T_k(x_0) - x_0|
+    \quad\text{(theory.certify)},
+
+while :math:`|x_{n+1} - x_n|` stays of the order of the stationary spread (C3).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from figures import style
+from figures._problems import contracting_lr, least_squares_2d, words
+from theory import backward, certify, forward
+
+__all__ = ["NAME", "STYLE", "compute", "draw", "LR_FRACTION", "MAX_STEPS", "BOUND_FLOOR"]
+
+NAME = "increments"
+STYLE = style.paper("single", aspect=0.75)
+
+LR_FRACTION = 0.5
+MAX_STEPS = 32
+#: stop where the bound falls below this (with MAX_STEPS, backward increments stay well
+#: above the round-off of |y| ~ 1, about 1e-16)
+BOUND_FLOOR = 1e-9
+
+
+def compute(seed: int) -> dict:
+    """Increments of one forward and one backward path and the certified bound."""
+    rng = np.random.default_rng(seed)
+    model = least_squares_2d()
+    family = model.step_family(contracting_lr(model, LR_FRACTION))
+    x0 = model.minimizer() + np.array([0.6, 0.45])
+    cert = certify(family, x0)
+    steps = min(MAX_STEPS, math.floor(math.log(BOUND_FLOOR / cert.C) / math.log(cert.rho)))
+    idx = words(rng, family.K, 1, steps + 1, family.probs)[0]
+    fwd, bwd = forward(family, idx, x0), backward(family, idx, x0)
+    n = np.arange(steps + 1)
+    return {
+        "n": n,
+        "forward_increment": np.linalg.norm(np.diff(fwd, axis=0), axis=1),
+        "backward_increment": np.linalg.norm(np.diff(bwd, axis=0), axis=1),
+        "bound": cert.cauchy(n),
+        "rho": np.array([cert.rho]),
+        "C": np.array([cert.C]),
+    }
+
+
+def draw(data, fig) -> None:
+    ax = fig.add_subplot()
+    n = data["n"]
+    ax.plot(n, data["forward_increment"], **style.role("forward", label=r"forward $|x_{n+1}-x_n|$"))
+    ax.plot(n, data["backward_increment"],
+            **style.role("backward", label=r"backward $|y_{n+1}-y_n|$"))
+    rho, C = data["rho"][0], data["C"][0]
+    ax.plot(n, data["bound"], **style.role("theory", label=rf"$\rho^n C$, $\rho$ = {rho:.3f}"))
+    ax.set_yscale("log")
+    ax.set_xlabel("step $n$")
+    ax.set_ylabel("increment")
+    ax.legend(loc="lower left")

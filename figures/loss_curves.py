@@ -1,0 +1,81 @@
+r"""Figure 7: training loss of forward and backward iterates on a least-squares problem.
+
+Excess mean loss :math:`L(w) - L(w^*)`, :math:`L = \sum_k p_k L_k` (``model.mean_loss``), along
+one forward path :math:`x_n` and one backward path :math:`y_n` of the same word, and the
+average over ``CHAINS`` independent forward chains. Because :math:`L` is quadratic and the
+stationary mean is :math:`w^*` (C6),
+
+.. math::
+
+    \mathbb{E}_\pi L(x) - L(w^*) = \tfrac12 \operatorname{tr}(\bar H S),
+
+with :math:`S` the exact stationary covariance: the level the forward chains settle at.
+The backward path settles at :math:`L(y_\infty)`, one random point's loss.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from figures import style
+from figures._problems import contracting_lr, least_squares_2d, words
+from theory import backward, forward, stationary_moments
+
+__all__ = ["NAME", "STYLE", "compute", "draw", "mean_losses", "LR_FRACTION", "STEPS", "CHAINS"]
+
+NAME = "loss_curves"
+STYLE = style.paper("single", aspect=0.75)
+
+LR_FRACTION = 0.3
+STEPS = 150
+CHAINS = 2000
+
+
+def mean_losses(model, W) -> np.ndarray:
+    r""":math:`L(w_i) = \tfrac12 w_i^\top \bar H w_i - \bar q^\top w_i + \bar r` for each row of ``W``."""
+    Hbar = model.mean_hessian()
+    return 0.5 * np.einsum("mi,ij,mj->m", W, Hbar, W) - W @ (model.probs @ model.q) + model.probs @ model.r
+
+
+def compute(seed: int) -> dict:
+    rng = np.random.default_rng(seed)
+    model = least_squares_2d()
+    family = model.step_family(contracting_lr(model, LR_FRACTION))
+    w_star = model.minimizer()
+    best = model.mean_loss(w_star)
+    x0 = w_star + np.array([2.0, -1.5])
+    idx = words(rng, family.K, 1, STEPS, family.probs)[0]
+    fwd, bwd = forward(family, idx, x0), backward(family, idx, x0)
+    many = words(rng, family.K, CHAINS, STEPS, family.probs)
+    X = np.broadcast_to(x0, (CHAINS, 2)).copy()
+    ens_mean, ens_se = [mean_losses(model, X[:1])[0] - best], [0.0]
+    for t in range(STEPS):
+        X = family.apply(many[:, t], X)
+        excess = mean_losses(model, X) - best
+        ens_mean.append(excess.mean())
+        ens_se.append(excess.std(ddof=1) / np.sqrt(CHAINS))
+    S = stationary_moments(family)[1]
+    return {
+        "step": np.arange(STEPS + 1),
+        "forward_excess": np.array([model.mean_loss(w) for w in fwd]) - best,
+        "backward_excess": np.array([model.mean_loss(w) for w in bwd]) - best,
+        "ensemble_excess": np.array(ens_mean),
+        "ensemble_stderr": np.array(ens_se),
+        "stationary_excess": np.array([0.5 * np.trace(model.mean_hessian() @ S)]),
+        "min_loss": np.array([best]),
+    }
+
+
+def draw(data, fig) -> None:
+    ax = fig.add_subplot()
+    n = data["step"]
+    ax.plot(n, data["forward_excess"], lw=0.8, **style.role("forward", label="forward $x_n$"))
+    ax.plot(n, data["backward_excess"], **style.role("backward", label="backward $y_n$"))
+    ax.plot(n, data["ensemble_excess"],
+            **style.role("exact", label="forward, mean of chains"))
+    ax.axhline(data["stationary_excess"][0],
+               **style.role("theory", label=r"$\frac{1}{2}\mathrm{tr}(\bar H S)$ (stationary)"))
+    ax.set_yscale("log")
+    ax.set_xlabel("step $n$")
+    ax.set_ylabel(r"excess loss $L(w) - L(w^*)$")
+    ax.legend(loc="upper right", fontsize=6)
