@@ -218,6 +218,11 @@ class Logistic:
         z = Xr @ w
         return expit(z) * expit(-z)
 
+    @staticmethod
+    def _hessian(Xr, w, l2) -> np.ndarray:
+        H = (Xr.T * Logistic._weights(Xr, w)) @ Xr / Xr.shape[0]
+        return 0.5 * (H + H.T) + l2 * np.eye(Xr.shape[1])
+
     def loss(self, k, x) -> float:
         r"""Batch loss :math:`L_k(x)` (mean log-loss of batch k plus :math:`\frac\lambda2|x|^2`)."""
         k, x = self._batch(k), self._point(x)
@@ -231,8 +236,7 @@ class Logistic:
     def hessian(self, k, x) -> np.ndarray:
         r""":math:`\nabla^2 L_k(x) = X_k^\top D_k X_k / B + \lambda I`, shape ``(d, d)``."""
         k, x = self._batch(k), self._point(x)
-        Xr = self.Xb[k]
-        return (Xr.T * self._weights(Xr, x)) @ Xr / Xr.shape[0] + self.l2 * np.eye(self.dim)
+        return self._hessian(self.Xb[k], x, self.l2)
 
     def hvp(self, k, x, v) -> np.ndarray:
         r"""Hessian-vector product :math:`\nabla^2 L_k(x)\, v` without forming the Hessian."""
@@ -251,9 +255,32 @@ class Logistic:
 
     def mean_hessian(self, x) -> np.ndarray:
         r""":math:`\frac1K \sum_k \nabla^2 L_k(x)`."""
-        x = self._point(x)
-        N = self.X.shape[0]
-        return (self.X.T * self._weights(self.X, x)) @ self.X / N + self.l2 * np.eye(self.dim)
+        return self._hessian(self.X, self._point(x), self.l2)
+
+    def _check_attained(self) -> None:
+        r"""With l2 = 0, refuse data whose mean loss has no unique minimizer.
+
+        The unregularized loss attains a unique minimum iff X has rank d and no
+        :math:`w \ne 0` has all margins :math:`s_i x_i^\top w \ge 0` (else the loss decreases
+        along w forever). The second is the linear program
+        :math:`\max \sum_i s_i x_i^\top w` s.t. margins >= 0, :math:`|w_j| \le 1`: optimum 0.
+        """
+        from scipy.optimize import linprog
+
+        rank = np.linalg.matrix_rank(self.X)
+        if rank < self.dim:
+            raise ValueError(
+                f"with l2 = 0 and X of rank {rank} < d = {self.dim} the minimizer is not "
+                "unique; pass l2 > 0"
+            )
+        A = self.s[:, None] * self.X
+        res = linprog(-A.sum(axis=0), A_ub=-A, b_ub=np.zeros(len(A)), bounds=[(-1, 1)] * self.dim)
+        scale = np.abs(A).sum()
+        if res.status == 0 and -res.fun > 1e-9 * scale:
+            raise ValueError(
+                "with l2 = 0 the data are (weakly) linearly separable: the mean loss decreases "
+                "forever along a separating direction, so no minimizer is attained; pass l2 > 0"
+            )
 
     def minimizer(self, tol=1e-12, max_iter=200) -> np.ndarray:
         r"""The minimizer of the mean loss by damped Newton, to :math:`|\nabla \bar L(w)| \le` ``tol``.
@@ -271,12 +298,15 @@ class Logistic:
             ``w`` of shape ``(d,)`` with ``|mean_gradient(w)| <= tol``.
 
         Raises:
-            ValueError: if the tolerance is not reached (e.g. ``l2 = 0`` and separable data,
-                where the infimum is not attained); the message gives the gradient norm.
+            ValueError: with ``l2 = 0``, rank-deficient or (weakly) separable data (no unique
+                minimizer; checked by a linear program); or if the tolerance is not reached
+                (the message gives the gradient norm).
         """
         tol = as_positive_float(tol, "tol")
         max_iter = as_positive_int(max_iter, "max_iter")
         eps = np.finfo(float).eps
+        if self.l2 == 0.0:
+            self._check_attained()
         w = np.zeros(self.dim)
         f = self.mean_loss(w)
         for _ in range(max_iter):
