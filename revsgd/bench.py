@@ -94,12 +94,16 @@ WORKLOADS = {
 
 def run_benchmarks(quick: bool = False) -> list[BenchResult]:
     """Run every workload (``quick`` shrinks the sizes) and return the rows."""
+    from revsgd.bench_stationary import bench_ensemble_step, bench_stationary_moments
+
     if quick:
         return [
             bench_backward_vs_recompute(n=300, repeats=1),
             bench_backward_vs_forward(n=10000, repeats=1),
+            bench_ensemble_step(m=20000, n=5, repeats=1),
+            bench_stationary_moments(d=60, K=8),
         ]
-    return [fn() for fn in WORKLOADS.values()]
+    return [fn() for fn in WORKLOADS.values()] + [bench_ensemble_step(), bench_stationary_moments()]
 
 
 def format_table(rows: list[BenchResult]) -> str:
