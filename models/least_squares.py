@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from models._batches import partition_rows
 from models.quadratic import Quadratic
-from theory._validate import as_finite_array, as_generator, as_positive_int
+from theory._validate import as_finite_array
 
 __all__ = ["LeastSquares", "REMAINDER_POLICIES"]
 
@@ -59,26 +60,12 @@ class LeastSquares(Quadratic):
         if N == 0 or d == 0:
             raise ValueError(f"X must have at least one row and one column, got shape {X.shape}")
         y = as_finite_array(y, "y", shape=(N,))
-        B = as_positive_int(batch_size, "batch_size")
-        if B > N:
-            raise ValueError(f"batch_size must be at most the number of rows N = {N}, got {B}")
         ridge = float(as_finite_array(ridge, "ridge", ndim=0))
         if ridge < 0:
             raise ValueError(f"ridge must be >= 0, got {ridge}")
-        if remainder not in REMAINDER_POLICIES:
-            raise ValueError(
-                f"remainder must be one of {', '.join(REMAINDER_POLICIES)}; got {remainder!r}"
-            )
-        order = np.arange(N) if rng is None else as_generator(rng).permutation(N)
-        extra = N % B
-        if extra and remainder == "error":
-            raise ValueError(
-                f"batch_size = {B} does not divide N = {N} (remainder {extra}); pass "
-                "remainder='drop' or remainder='keep' to choose how to handle it"
-            )
-        if extra and remainder == "drop":
-            order = order[: N - extra]
-        self.batches = [order[i : i + B] for i in range(0, order.size, B)]
+        self.batches = partition_rows(N, batch_size, rng, remainder, REMAINDER_POLICIES)
+        order = np.concatenate(self.batches)
+        B = len(self.batches[0])
         used = np.sort(order)
         self.X, self.y = X[used], y[used]
         self.ridge = ridge

@@ -36,9 +36,9 @@ import numpy as np
 from scipy.special import expit
 
 from models.quadratic import LearningRateRange
+from models._batches import partition_rows
 from theory._validate import (
     as_finite_array,
-    as_generator,
     as_index_array,
     as_positive_float,
     as_positive_int,
@@ -154,28 +154,14 @@ class Logistic:
             raise ValueError(f"X must have at least one row and one column, got shape {X.shape}")
         y = as_finite_array(y, "y", shape=(N,))
         s = _signed_labels(y)
-        B = as_positive_int(batch_size, "batch_size")
-        if B > N:
-            raise ValueError(f"batch_size must be at most the number of rows N = {N}, got {B}")
         if isinstance(l2, bool) or not isinstance(l2, numbers.Real):
             raise TypeError(f"l2 must be a real number >= 0, got {describe(l2)}")
         l2 = float(l2)
         if not np.isfinite(l2) or l2 < 0:
             raise ValueError(f"l2 must be a finite number >= 0, got {l2}")
-        if remainder not in REMAINDER_POLICIES:
-            raise ValueError(
-                f"remainder must be one of {', '.join(REMAINDER_POLICIES)} (batches are kept "
-                f"equal); got {remainder!r}"
-            )
-        order = np.arange(N) if rng is None else as_generator(rng).permutation(N)
-        extra = N % B
-        if extra and remainder == "error":
-            raise ValueError(
-                f"batch_size = {B} does not divide N = {N} (remainder {extra}); pass "
-                "remainder='drop' to discard the extra rows"
-            )
-        order = order[: N - extra]
-        self.batches = [order[i : i + B] for i in range(0, order.size, B)]
+        self.batches = partition_rows(N, batch_size, rng, remainder, REMAINDER_POLICIES)
+        order = np.concatenate(self.batches)
+        B = len(self.batches[0])
         used = np.sort(order)
         self.X, self.y, self.s = X[used], y[used], s[used]
         self.Xb = np.stack([X[rows] for rows in self.batches])
