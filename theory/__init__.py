@@ -1,6 +1,6 @@
 """revsgd.theory: families of maps, iteration orders and contraction bounds.
 
-Model-agnostic mathematics of forward and backward SGD (THEORY.md C1-C3). Nothing here
+Model-agnostic mathematics of forward and backward SGD (THEORY.md C1-C3, C5, C8, C10). Nothing here
 knows about losses; :mod:`models` builds families from losses.
 """
 
@@ -32,6 +32,11 @@ from theory.iterate import CertifiedBackward
 from theory.iterate import backward
 from theory.iterate import backward_certified
 from theory.iterate import forward
+from theory.lyapunov import ContractionClass
+from theory.lyapunov import LyapunovEstimate
+from theory.lyapunov import classify
+from theory.lyapunov import lyapunov_exponent
+from theory.lyapunov import mean_log_lipschitz
 from theory.sampling import CertifiedSample
 from theory.sampling import sample_stationary
 from theory.sequences import SCHEMES
@@ -47,8 +52,10 @@ __all__ = [
     "CertifiedBackward",
     "CertifiedSample",
     "ContractionCertificate",
+    "ContractionClass",
     "Ensemble",
     "Family",
+    "LyapunovEstimate",
     "SCHEMES",
     "StationaryMoments",
     "TestResult",
@@ -59,6 +66,7 @@ __all__ = [
     "cantor_cdf",
     "cauchy_bound",
     "certify",
+    "classify",
     "contraction_factor",
     "displacement_constant",
     "energy_test",
@@ -67,6 +75,8 @@ __all__ = [
     "ks_one_sample",
     "ks_two_sample",
     "limit_bound",
+    "lyapunov_exponent",
+    "mean_log_lipschitz",
     "mean_square_operator",
     "mean_square_radius",
     "sample_backward_ensemble",
