@@ -30,12 +30,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from theory._validate import as_generator, as_positive_int
+from theory._validate import as_finite_array, as_generator, as_index_array, as_positive_int
 from theory.family import AffineFamily
 
 __all__ = [
     "LyapunovEstimate",
     "ContractionClass",
+    "backward_increments",
     "lyapunov_exponent",
     "mean_log_lipschitz",
     "classify",
@@ -123,6 +124,26 @@ def roundoff_margin(d: int) -> float:
     :math:`d\,\varepsilon`, so exponents within this margin of 0 cannot be told from 0
     (isometries such as rotations give :math:`|\hat\gamma| \sim 10^{-18}`)."""
     return 16.0 * d * np.finfo(float).eps
+
+
+def backward_increments(family, idx, x0) -> np.ndarray:
+    r"""The backward increments :math:`|y_{n+1} - y_n|`, n = 0..len(idx)-1, without cancellation.
+
+    By the telescoping identity of C1,
+    :math:`y_{n+1} - y_n = A_{\xi_1} \cdots A_{\xi_n} (T_{\xi_{n+1}}(x_0) - x_0)`: a product,
+    not a difference, so it stays accurate far below :math:`\varepsilon |y|`, where
+    differencing the trajectory returns 0. Used to measure convergence rates.
+    """
+    fam = _affine(family)
+    idx = as_index_array(idx, "idx", fam.K)
+    x0 = as_finite_array(x0, "x0", shape=(fam.dim,))
+    steps = np.einsum("kij,j->ki", fam.A, x0) + fam.b - x0
+    P = np.eye(fam.dim)
+    out = np.empty(idx.size)
+    for n, k in enumerate(idx):
+        out[n] = np.linalg.norm(P @ steps[k])
+        P = P @ fam.A[k]
+    return out
 
 
 def mean_log_lipschitz(family) -> float:

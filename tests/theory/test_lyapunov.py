@@ -7,7 +7,7 @@ from scipy import stats
 from models import LeastSquares
 from tests.tolerances import trajectory_tol
 from theory import AffineFamily, backward, forward, sample_indices
-from theory.lyapunov import classify, lyapunov_exponent, mean_log_lipschitz
+from theory.lyapunov import backward_increments, classify, lyapunov_exponent, mean_log_lipschitz
 
 # fixed points 2 and -2: no common fixed point, so the forward chain keeps moving
 HALF_AND_THREE_HALVES = AffineFamily([[[0.5]], [[1.5]]], [[1.0], [1.0]])
@@ -41,17 +41,6 @@ def test_one_dimensional_exponent_is_mean_log_slope():
     est = lyapunov_exponent(HALF_AND_THREE_HALVES, steps=4000, runs=16, rng=0)
     assert est.interval[0] <= GAMMA_1D <= est.interval[1]
     assert mean_log_lipschitz(HALF_AND_THREE_HALVES) == pytest.approx(GAMMA_1D, abs=1e-15)
-
-
-def backward_increments(fam, idx, x0):
-    """|y_{n+1} - y_n| = |A_{xi_1} ... A_{xi_n} (T_{xi_{n+1}}(x0) - x0)| (C1 telescoping),
-    computed without the cancellation of differencing y (which rounds to 0 below eps|y|)."""
-    x0 = np.asarray(x0, float)
-    P, out = np.eye(fam.dim), []
-    for k in idx:
-        out.append(np.linalg.norm(P @ (fam.apply(int(k), x0) - x0)))
-        P = P @ fam.A[k]
-    return np.array(out)
 
 
 def backward_rates(fam, n_lo, n_hi, runs, rng, x0):
