@@ -1,4 +1,4 @@
-r"""The fixed problems the figures are drawn on, and a batched chain helper.
+r"""The fixed problems the figures are drawn on.
 
 The problem data are fixed (built from a private seed), so a figure's ``seed`` only
 changes its random index sequences, never the model it shows.
@@ -11,7 +11,7 @@ import numpy as np
 from models import LeastSquares
 from theory import contraction_factor
 
-__all__ = ["least_squares_2d", "forward_endpoints", "backward_endpoints", "words"]
+__all__ = ["least_squares_2d", "contracting_lr"]
 
 _DATA_SEED = 20250203
 
@@ -35,31 +35,6 @@ def least_squares_2d() -> LeastSquares:
     X = np.array(rows)
     y = X @ np.array([1.0, -0.5]) + 0.6 * rng.normal(size=8)
     return LeastSquares(X, y, batch_size=2)
-
-
-def words(rng, K, m, n, probs=None) -> np.ndarray:
-    """``(m, n)`` i.i.d. map indices (row i is the word of chain i)."""
-    return rng.choice(K, size=(m, n), p=probs).astype(np.int64)
-
-
-def forward_endpoints(family, idx, x0) -> np.ndarray:
-    r"""Rows :math:`x^{(i)}_n = T_{\xi^{(i)}_n} \circ \dots \circ T_{\xi^{(i)}_1}(x_0)`, shape ``(m, d)``.
-
-    One batched ``family.apply`` per step on all ``m`` chains.
-    """
-    m = idx.shape[0]
-    X = np.broadcast_to(np.asarray(x0, dtype=float), (m, family.dim)).copy()
-    for t in range(idx.shape[1]):
-        X = family.apply(idx[:, t], X)
-    return X
-
-
-def backward_endpoints(family, idx, x0) -> np.ndarray:
-    r"""Rows :math:`y^{(i)}_n = T_{\xi^{(i)}_1} \circ \dots \circ T_{\xi^{(i)}_n}(x_0)`.
-
-    The newest map acts first: the forward sweep of the reversed words.
-    """
-    return forward_endpoints(family, idx[:, ::-1], x0)
 
 
 def contracting_lr(model, fraction: float) -> float:

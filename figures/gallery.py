@@ -17,9 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from figures import style
-from figures._problems import backward_endpoints, words
 from models import two_batch_quadratic
-from theory import certify, stationary_moments
+from theory import certify, sample_backward_ensemble, stationary_moments
 
 __all__ = ["NAME", "STYLE", "compute", "draw", "LEARNING_RATES", "DRAWS", "BINS", "TOL"]
 
@@ -44,7 +43,7 @@ def compute(seed: int) -> dict:
     for i, lr in enumerate(LEARNING_RATES):
         family = model.step_family(lr)
         n = certify(family, [0.0]).steps_for(TOL)
-        draws = backward_endpoints(family, words(rng, family.K, DRAWS, n, family.probs), [0.0])
+        draws = sample_backward_ensemble(family, DRAWS, n, [0.0], rng)
         draws = draws[:, 0]
         data[f"density_{i}"] = np.histogram(draws, bins=edges, density=True)[0]
         sample_mean.append(draws.mean())

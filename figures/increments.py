@@ -18,8 +18,8 @@ import math
 import numpy as np
 
 from figures import style
-from figures._problems import contracting_lr, least_squares_2d, words
-from theory import backward, certify, forward
+from figures._problems import contracting_lr, least_squares_2d
+from theory import backward, certify, forward, sample_word_array
 
 __all__ = ["NAME", "STYLE", "compute", "draw", "LR_FRACTION", "MAX_STEPS", "BOUND_FLOOR"]
 
@@ -41,7 +41,7 @@ def compute(seed: int) -> dict:
     x0 = model.minimizer() + np.array([0.6, 0.45])
     cert = certify(family, x0)
     steps = min(MAX_STEPS, math.floor(math.log(BOUND_FLOOR / cert.C) / math.log(cert.rho)))
-    idx = words(rng, family.K, 1, steps + 1, family.probs)[0]
+    idx = sample_word_array(family, 1, steps + 1, rng)[0]
     fwd, bwd = forward(family, idx, x0), backward(family, idx, x0)
     n = np.arange(steps + 1)
     return {

@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 from figures import style
-from figures._problems import contracting_lr, least_squares_2d, words
-from theory import backward, forward, stationary_moments
+from figures._problems import contracting_lr, least_squares_2d
+from theory import backward, forward, forward_ensemble, sample_word_array, stationary_moments
 
 __all__ = ["NAME", "STYLE", "compute", "draw", "mean_losses", "LR_FRACTION", "STEPS", "CHAINS"]
 
@@ -44,23 +44,19 @@ def compute(seed: int) -> dict:
     w_star = model.minimizer()
     best = model.mean_loss(w_star)
     x0 = w_star + np.array([2.0, -1.5])
-    idx = words(rng, family.K, 1, STEPS, family.probs)[0]
+    idx = sample_word_array(family, 1, STEPS, rng)[0]
     fwd, bwd = forward(family, idx, x0), backward(family, idx, x0)
-    many = words(rng, family.K, CHAINS, STEPS, family.probs)
-    X = np.broadcast_to(x0, (CHAINS, 2)).copy()
-    ens_mean, ens_se = [mean_losses(model, X[:1])[0] - best], [0.0]
-    for t in range(STEPS):
-        X = family.apply(many[:, t], X)
-        excess = mean_losses(model, X) - best
-        ens_mean.append(excess.mean())
-        ens_se.append(excess.std(ddof=1) / np.sqrt(CHAINS))
+    many = sample_word_array(family, CHAINS, STEPS, rng)
+    states = forward_ensemble(family, many, x0, record=np.arange(STEPS + 1)).recorded
+    excess = np.stack([mean_losses(model, X) - best for X in states])  # (steps + 1, chains)
+    ens_mean, ens_se = excess.mean(axis=1), excess.std(axis=1, ddof=1) / np.sqrt(CHAINS)
     S = stationary_moments(family)[1]
     return {
         "step": np.arange(STEPS + 1),
         "forward_excess": np.array([model.mean_loss(w) for w in fwd]) - best,
         "backward_excess": np.array([model.mean_loss(w) for w in bwd]) - best,
-        "ensemble_excess": np.array(ens_mean),
-        "ensemble_stderr": np.array(ens_se),
+        "ensemble_excess": ens_mean,
+        "ensemble_stderr": ens_se,
         "stationary_excess": np.array([0.5 * np.trace(model.mean_hessian() @ S)]),
         "min_loss": np.array([best]),
     }

@@ -22,8 +22,8 @@ import numpy as np
 import scipy.linalg
 
 from figures import style
-from figures._problems import forward_endpoints, least_squares_2d, words
-from theory import mean_square_radius, stationary_moments
+from figures._problems import least_squares_2d
+from theory import mean_square_radius, sample_forward_ensemble, stationary_moments
 
 __all__ = [
     "NAME", "STYLE", "compute", "draw", "lyapunov_covariance", "gradient_noise",
@@ -57,7 +57,7 @@ def _monte_carlo(model, lr, rng) -> tuple[float, float]:
     r = mean_square_radius(family)
     n = math.ceil(math.log(BURN_IN) / math.log(r))
     w = model.minimizer()
-    ends = forward_endpoints(family, words(rng, family.K, CHAINS, n, family.probs), w)
+    ends = sample_forward_ensemble(family, CHAINS, n, w, rng).final
     sq = np.sum((ends - ends.mean(axis=0)) ** 2, axis=1)
     return float(sq.sum() / (CHAINS - 1)), float(sq.std(ddof=1) / math.sqrt(CHAINS))
 

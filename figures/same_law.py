@@ -19,10 +19,10 @@ import itertools
 import numpy as np
 
 from figures import style
-from figures._problems import backward_endpoints, forward_endpoints, words
 from models import two_batch_quadratic
+from theory import backward_ensemble, cantor_cdf, forward_ensemble, sample_word_array
 
-__all__ = ["NAME", "STYLE", "compute", "draw", "cantor_cdf", "PANELS", "CHAINS", "X0"]
+__all__ = ["NAME", "STYLE", "compute", "draw", "PANELS", "CHAINS", "X0"]
 
 NAME = "same_law"
 STYLE = style.paper("double", aspect=0.3)
@@ -32,35 +32,6 @@ PANELS = ((2.0 / 3.0, 3), (0.5, 60), (2.0 / 3.0, 60))
 CHAINS = 20000
 X0 = 0.3
 _GRID = np.linspace(-1.05, 1.05, 421)
-
-
-def cantor_cdf(u, digits: int = 40) -> np.ndarray:
-    r"""The Cantor function: :math:`F(u) = \sum_j 2^{-j} [\text{digit}_j \ge 1]` up to the first 1.
-
-    For :math:`u \in [0, 1]` read the ternary digits :math:`d_1 d_2 \dots`; while they are 0
-    or 2 they contribute :math:`d_j / 2 \cdot 2^{-j+1}`; the first digit 1 contributes
-    :math:`2^{-j}` and stops. :math:`F = 0` below 0 and 1 above 1. ``digits`` ternary digits
-    give an error below :math:`2^{-\text{digits}}` (plus the Hölder-:math:`\log_3 2`
-    effect of rounding in ``u``).
-
-    Example:
-        >>> cantor_cdf(np.array([0.25, 1 / 3, 0.75])).round(12)
-        array([0.33333333, 0.5       , 0.66666667])
-    """
-    u = np.asarray(u, dtype=float)
-    x = np.clip(u, 0.0, 1.0)
-    out = np.zeros_like(x)
-    scale = 0.5
-    alive = (u >= 0.0) & (u < 1.0)
-    out[u >= 1.0] = 1.0
-    for _ in range(digits):
-        x = 3.0 * x
-        d = np.floor(x)
-        x = x - d
-        out = np.where(alive & (d >= 1), out + scale, out)
-        alive &= d != 1
-        scale /= 2.0
-    return out
 
 
 def _stationary_cdf(lr, x) -> np.ndarray:
@@ -82,12 +53,12 @@ def compute(seed: int) -> dict:
     data = {"x": _GRID, "chains": np.array([CHAINS]), "x0": np.array([X0])}
     for p, (lr, n) in enumerate(PANELS):
         family = model.step_family(lr)
-        idx = words(rng, family.K, CHAINS, n, family.probs)
-        fwd = forward_endpoints(family, idx, [X0])[:, 0]
-        bwd = backward_endpoints(family, idx[::-1], [X0])[:, 0]  # other chains' words
+        idx = sample_word_array(family, CHAINS, n, rng)
+        fwd = forward_ensemble(family, idx, [X0]).final[:, 0]
+        bwd = backward_ensemble(family, idx[::-1], [X0])[:, 0]  # other chains' words
         if p == 0:
             every = np.array(list(itertools.product(range(family.K), repeat=n)))
-            exact = _ecdf(forward_endpoints(family, every, [X0])[:, 0], _GRID)
+            exact = _ecdf(forward_ensemble(family, every, [X0]).final[:, 0], _GRID)
         else:
             exact = _stationary_cdf(lr, _GRID)
         data[f"forward_cdf_{p}"] = _ecdf(fwd, _GRID)

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from figures import style
-from figures._problems import contracting_lr, forward_endpoints, least_squares_2d, words
-from theory import backward, forward, stationary_moments
+from figures._problems import contracting_lr, least_squares_2d
+from theory import backward, forward, sample_forward_ensemble, sample_word_array, stationary_moments
 
 __all__ = ["NAME", "STYLE", "compute", "draw", "LR_FRACTION", "STEPS", "CHAINS", "ELLIPSE_RADIUS"]
 
@@ -50,11 +50,11 @@ def compute(seed: int) -> dict:
     family = model.step_family(lr)
     w_star = model.minimizer()
     x0 = w_star + np.array([0.6, 0.45])
-    idx = words(rng, family.K, 1, STEPS, family.probs)[0]
+    idx = sample_word_array(family, 1, STEPS, rng)[0]
     fwd, bwd = forward(family, idx, x0), backward(family, idx, x0)
     mean, cov = stationary_moments(family)
     ring = ellipse(mean, cov)
-    cloud = forward_endpoints(family, words(rng, family.K, CHAINS, STEPS, family.probs), x0)
+    cloud = sample_forward_ensemble(family, CHAINS, STEPS, x0, rng).final
     return {
         "step": np.arange(STEPS + 1),
         "batch": np.concatenate([[-1], idx]),

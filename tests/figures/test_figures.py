@@ -146,7 +146,8 @@ def test_increments_figure():
 
 
 def test_cantor_cdf_against_the_level_12_staircase():
-    cantor_cdf = load("same_law").cantor_cdf
+    from theory import cantor_cdf
+
     level = 12
     left = np.zeros(1)
     for _ in range(level):
@@ -173,7 +174,9 @@ def test_same_law_forward_and_backward_match_the_exact_cdf(panel):
 
 def test_same_law_small_n_is_not_yet_stationary():
     d = data_of("same_law")
-    cantor = load("same_law").cantor_cdf((d["x"] + 1) / 2)
+    from theory import cantor_cdf
+
+    cantor = cantor_cdf((d["x"] + 1) / 2)
     assert np.max(np.abs(d["exact_cdf_0"] - cantor)) > 0.05
     assert set(np.unique(d["exact_cdf_0"] * 8)) <= set(range(9))  # 2^3 equally likely atoms
 
