@@ -54,6 +54,7 @@ FIGURES = (
     "brackets",
     "loss_curves",
     "contraction_region",
+    "lyapunov_rates",
 )
 
 
