@@ -60,7 +60,7 @@ def draw(data, fig) -> None:
     ax.plot(n, data["forward_increment"], **style.role("forward", label=r"forward $|x_{n+1}-x_n|$"))
     ax.plot(n, data["backward_increment"],
             **style.role("backward", label=r"backward $|y_{n+1}-y_n|$"))
-    rho, C = data["rho"][0], data["C"][0]
+    rho = data["rho"][0]
     ax.plot(n, data["bound"], **style.role("theory", label=rf"$\rho^n C$, $\rho$ = {rho:.3f}"))
     ax.set_yscale("log")
     ax.set_xlabel("step $n$")

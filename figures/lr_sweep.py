@@ -91,7 +91,7 @@ def draw(data, fig) -> None:
     ax.plot(data["lr"], data["lyapunov_trace"],
             **style.role("approximate", label="first order (Lyapunov)"))
     ax.errorbar(data["mc_lr"], data["mc_trace"], yerr=2 * data["mc_stderr"], capsize=2,
-                **style.role("sample", label=f"Monte Carlo $\\pm$ 2 s.e."))
+                **style.role("sample", label="Monte Carlo $\\pm$ 2 s.e."))
     ax.axvline(data["lr_max"][0], **style.role("reference", lw=0.8, label="2/L"))
     ax.set_xscale("log")
     ax.set_yscale("log")

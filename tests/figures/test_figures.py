@@ -8,13 +8,12 @@ import math
 
 import numpy as np
 import pytest
-import scipy.stats
 
 from figures import FIGURES, build_all, load, read_csv, render
 from figures import style
 from figures._problems import least_squares_2d
 from models import two_batch_quadratic
-from theory import certify, stationary_moments
+from theory import stationary_moments
 
 EPS = np.finfo(float).eps
 _CACHE = {}
