@@ -55,6 +55,7 @@ FIGURES = (
     "loss_curves",
     "contraction_region",
     "lyapunov_rates",
+    "real_data",
 )
 
 
