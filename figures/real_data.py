@@ -20,7 +20,7 @@ steps their standard deviation is many orders of magnitude below the forward one
 Backward iterates are exact (no truncation). For the affine least-squares family
 :func:`theory.backward` gives every row; for the nonlinear logistic family they are
 computed on a grid of recorded steps by a wavefront restricted to those rows
-(:func:`backward_at`). The C1 certificate's depth for ``TOL`` is recorded beside them.
+(:func:`theory.backward_at`). The C1 certificate's depth for ``TOL`` is recorded beside them.
 """
 
 from __future__ import annotations
@@ -30,14 +30,13 @@ import numpy as np
 from figures import style
 from models import LeastSquares, Logistic
 from models.data import breast_cancer, diabetes
-from theory import AffineFamily, backward, certify, forward, sample_word_array
+from theory import AffineFamily, backward, backward_at, certify, forward, sample_word_array
 
 __all__ = [
     "NAME",
     "STYLE",
     "compute",
     "draw",
-    "backward_at",
     "BATCH",
     "L2",
     "LR_FRACTION",
@@ -57,38 +56,6 @@ STEPS = 8000
 POINTS = 201
 TAIL = 0.25
 TOL = 1e-10
-
-
-def backward_at(family, idx, x0, steps) -> np.ndarray:
-    r"""Exact backward iterates :math:`y_n = T_{\mathrm{idx}[0]} \circ \dots \circ T_{\mathrm{idx}[n-1]}(x_0)` for ``n`` in ``steps``.
-
-    The wavefront of :func:`theory.backward` restricted to the requested rows: at level
-    :math:`s`, every row with :math:`n > s` applies map ``idx[n-1-s]``. Costs
-    :math:`\sum_n n` applications in ``max(steps)`` batched calls.
-
-    Args:
-        family: a :class:`theory.Family`.
-        idx: ``(N,)`` int word. x0: ``(d,)`` start point.
-        steps: ``(r,)`` step numbers in ``0..N``.
-
-    Returns:
-        ``(r, d)``; row i is :math:`y_{\mathrm{steps}[i]}`.
-
-    Raises:
-        ValueError: a step outside ``0..len(idx)``.
-    """
-    idx = np.asarray(idx, dtype=np.int64)
-    steps = np.asarray(steps, dtype=np.int64)
-    if steps.ndim != 1 or steps.size == 0 or steps.min() < 0 or steps.max() > idx.size:
-        raise ValueError(
-            f"steps must be a non-empty 1-D array of step numbers in 0..{idx.size}, "
-            f"got {steps!r}"
-        )
-    rows = np.broadcast_to(np.asarray(x0, dtype=float), (steps.size, family.dim)).copy()
-    for s in range(int(steps.max())):
-        sel = np.nonzero(steps > s)[0]
-        rows[sel] = family.apply(idx[steps[sel] - 1 - s], rows[sel])
-    return rows
 
 
 def _losses(model, W) -> np.ndarray:

@@ -30,6 +30,7 @@ from theory.family import AffineFamily
 from theory.family import Family
 from theory.iterate import CertifiedBackward
 from theory.iterate import backward
+from theory.iterate import backward_at
 from theory.iterate import backward_certified
 from theory.iterate import forward
 from theory.lyapunov import ContractionClass
@@ -61,6 +62,7 @@ __all__ = [
     "TestResult",
     "arcsine_cdf",
     "backward",
+    "backward_at",
     "backward_ensemble",
     "backward_certified",
     "cantor_cdf",

@@ -34,7 +34,7 @@ from theory._validate import as_index_array, as_positive_float
 from theory.contraction import ContractionCertificate, certify
 from theory.family import AffineFamily, check_family, check_point
 
-__all__ = ["forward", "backward", "backward_certified", "CertifiedBackward"]
+__all__ = ["forward", "backward", "backward_at", "backward_certified", "CertifiedBackward"]
 
 
 def _prepare(family, idx, x0):
@@ -93,17 +93,47 @@ def _backward_affine(family: AffineFamily, idx, x0) -> np.ndarray:
     return out
 
 
-def _backward_wavefront(family, idx, x0, depth: int) -> np.ndarray:
-    """Rows 0..depth of the exact backward trajectory, one batched apply per level.
+def _wavefront(family, idx, x0, steps) -> np.ndarray:
+    """Exact backward iterates y_n for n in ``steps``, one batched apply per level.
 
-    Row j needs maps idx[j-1], idx[j-2], ..., idx[0] applied in that order to x0. At level
-    s (s = 0, 1, ...) every row j > s applies map idx[j-1-s].
+    Row n needs maps idx[n-1], idx[n-2], ..., idx[0] applied in that order to x0. At level
+    s (s = 0, 1, ...) every row with n > s applies map idx[n-1-s].
     """
-    rows = np.broadcast_to(x0, (depth + 1, family.dim)).copy()
-    for s in range(depth):
-        j = np.arange(s + 1, depth + 1)
-        rows[j] = family.apply(idx[j - 1 - s], rows[j])
+    rows = np.broadcast_to(x0, (steps.size, family.dim)).copy()
+    for s in range(int(steps.max(initial=0))):
+        sel = np.nonzero(steps > s)[0]
+        rows[sel] = family.apply(idx[steps[sel] - 1 - s], rows[sel])
     return rows
+
+
+def _backward_wavefront(family, idx, x0, depth: int) -> np.ndarray:
+    """Rows 0..depth of the exact backward trajectory."""
+    return _wavefront(family, idx, x0, np.arange(depth + 1))
+
+
+def backward_at(family, idx, x0, steps) -> np.ndarray:
+    r"""Exact backward iterates :math:`y_n` for the requested step numbers only.
+
+    .. math::
+
+        y_n = T_{\mathrm{idx}[0]} \circ \dots \circ T_{\mathrm{idx}[n-1]}(x_0),
+        \qquad n \in \mathrm{steps},
+
+    by the wavefront of :func:`backward` restricted to those rows: :math:`\sum_n n`
+    applications in ``max(steps)`` batched calls, for any family (no truncation).
+
+    Args:
+        family: a :class:`theory.Family`.
+        idx: int array of shape ``(N,)``.
+        x0: start point, shape ``(d,)``.
+        steps: 1-D int array of step numbers in ``0..N``.
+
+    Returns:
+        array of shape ``(len(steps), d)``; row i is :math:`y_{\mathrm{steps}[i]}`.
+    """
+    idx, x0 = _prepare(family, idx, x0)
+    steps = as_index_array(steps, "steps", idx.size + 1, allow_empty=False)
+    return _wavefront(family, idx, x0, steps)
 
 
 def backward(family, idx, x0) -> np.ndarray:

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from figures import real_data as fig_module
-from theory import backward
 
 
 @pytest.fixture(scope="module")
@@ -49,29 +48,6 @@ def test_losses_finite_positive_and_learning_rate_contractive(data, prefix):
     assert data[f"{prefix}_lr"][0] > 0
     # backward and forward start at the same point x0 = 0
     assert data[f"{prefix}_forward_train"][0] == data[f"{prefix}_backward_train"][0]
-
-
-def test_backward_at_matches_the_full_backward_trajectory():
-    """The restricted wavefront equals theory.backward (the naive reference) on a short word,
-    for a nonlinear family (logistic) and in dimension 1."""
-    from models import Logistic
-
-    rng = np.random.default_rng(3)
-    for d in (1, 4):
-        X = rng.normal(size=(24, d))
-        y = rng.integers(0, 2, size=24)
-        model = Logistic(X, y, 4, l2=0.1)
-        family = model.step_family(0.5 * model.contractive_lr_range().high)
-        idx = rng.integers(0, model.K, size=30)
-        x0 = rng.normal(size=d)
-        steps = np.array([0, 1, 7, 30, 12])
-        np.testing.assert_allclose(
-            fig_module.backward_at(family, idx, x0, steps),
-            backward(family, idx, x0)[steps],
-            rtol=1e-13, atol=1e-13,
-        )
-    with pytest.raises(ValueError, match="steps"):
-        fig_module.backward_at(family, idx, x0, [31])
 
 
 def test_drawn_panels(data):

@@ -1,11 +1,12 @@
 """Forward and backward trajectories against the naive references of theory.reference."""
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.tolerances import iterate_scale, trajectory_tol
-from theory import backward, backward_certified, forward
+from theory import backward, backward_at, backward_certified, forward
 from theory.family import AffineFamily
 from theory.reference import backward_naive, backward_naive_affine, forward_naive
 from theory.strategies import affine_families, index_sequences, seeds
@@ -114,3 +115,23 @@ def test_certified_backward_saves_work_and_reports_its_bound():
     np.testing.assert_allclose(
         res.trajectory[-1], backward(fam, idx, [0.0])[-1], atol=res.error_bound, rtol=0
     )
+
+
+@given(problems(max_size=30), st.data())
+def test_backward_at_matches_recomputation(problem, data):
+    """The wavefront restricted to chosen steps, through the general interface."""
+    fam, idx, x0 = problem
+    steps = np.array(data.draw(st.lists(st.integers(0, idx.size), min_size=1, max_size=6)))
+    tol = trajectory_tol(idx.size, fam.dim, iterate_scale(fam, x0))
+    np.testing.assert_allclose(
+        backward_at(OpaqueFamily(fam), idx, x0, steps), backward_naive(fam, idx, x0)[steps],
+        rtol=0, atol=tol,
+    )
+
+
+def test_backward_at_refuses_steps_outside_the_run():
+    fam = AffineFamily(np.full((2, 1, 1), 0.5), [[1.0], [-1.0]])
+    with pytest.raises(ValueError, match=r"steps must lie in 0\.\.3, got values in 0\.\.4"):
+        backward_at(fam, [0, 1, 0], [0.0], [0, 4])
+    with pytest.raises(ValueError, match="steps must not be empty"):
+        backward_at(fam, [0, 1, 0], [0.0], [])
