@@ -12,7 +12,14 @@ import numpy as np
 from models.quadratic import Quadratic
 from theory.family import AffineFamily
 
-__all__ = ["orthogonal", "random_contraction", "random_quadratic", "roundoff", "DIMENSIONS"]
+__all__ = [
+    "orthogonal",
+    "random_contraction",
+    "random_quadratic",
+    "roundoff",
+    "iterate_scale",
+    "DIMENSIONS",
+]
 
 DIMENSIONS = (1, 3, 10)
 EPS = np.finfo(float).eps
@@ -21,6 +28,11 @@ EPS = np.finfo(float).eps
 def roundoff(n: int, d: int, scale: float) -> float:
     """``4 (n + 1) d eps max(1, scale)``: round-off of an n-step trajectory of size ``scale``."""
     return 4.0 * (n + 1) * d * EPS * max(1.0, scale)
+
+
+def iterate_scale(cert, x0) -> float:
+    """``|x0| + C / (1 - rho)``: every backward or forward iterate from ``x0`` lies in this ball (C1)."""
+    return float(np.linalg.norm(x0) + cert.C / (1.0 - cert.rho))
 
 
 def orthogonal(rng: np.random.Generator, d: int) -> np.ndarray:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from proofs_check.numeric._instances import DIMENSIONS, random_contraction, roundoff
+from proofs_check.numeric._instances import DIMENSIONS, iterate_scale, random_contraction, roundoff
 from proofs_check.registry import Outcome, register_check
 from theory.contraction import certify, contraction_factor
 from theory.family import AffineFamily
@@ -39,7 +39,7 @@ def c1_cauchy_bound(rng, *, backward=backward) -> Outcome:
     for d, fam, idx, x0 in _instances(rng):
         cert = certify(fam, x0)
         inc = np.linalg.norm(np.diff(backward(fam, idx, x0), axis=0), axis=1)
-        tol = roundoff(N_STEPS, d, np.linalg.norm(x0) + cert.C / (1 - cert.rho))
+        tol = roundoff(N_STEPS, d, iterate_scale(cert, x0))
         bound = cert.cauchy(np.arange(N_STEPS))
         worst = max(worst, float(np.max((inc - tol) / bound)))
     return Outcome(worst <= 1.0, worst, "<= 1", f"d={DIMENSIONS}, K=4, rho=0.9, n={N_STEPS}")
@@ -55,7 +55,7 @@ def c1_limit_independent_of_start(rng, *, backward=backward) -> Outcome:
         x1 = rng.standard_normal(d)
         gap = np.linalg.norm(backward(fam, idx, x0) - backward(fam, idx, x1), axis=1)
         rho = contraction_factor(fam)
-        scale = max(np.linalg.norm(x) + certify(fam, x).C / (1 - rho) for x in (x0, x1))
+        scale = max(iterate_scale(certify(fam, x), x) for x in (x0, x1))
         tol = 2 * roundoff(N_STEPS, d, scale)
         worst = max(worst, float(np.max((gap - tol) / (rho ** np.arange(N_STEPS + 1) * np.linalg.norm(x0 - x1)))))
     return Outcome(worst <= 1.0, worst, "<= 1", f"d={DIMENSIONS}, K=4, rho=0.9, n={N_STEPS}")
@@ -71,7 +71,7 @@ def c1_distance_to_limit(rng, *, backward=backward) -> Outcome:
         cert = certify(fam, x0)
         y = backward(fam, idx, x0)
         dist = np.linalg.norm(y[:N_STEPS] - y[-1], axis=1)
-        tol = roundoff(N, d, np.linalg.norm(x0) + cert.C / (1 - cert.rho)) + cert.limit(N)
+        tol = roundoff(N, d, iterate_scale(cert, x0)) + cert.limit(N)
         worst = max(worst, float(np.max((dist - tol) / cert.limit(np.arange(N_STEPS)))))
     return Outcome(worst <= 1.0, worst, "<= 1", f"d={DIMENSIONS}, K=4, rho=0.9, N={N}")
 
