@@ -124,6 +124,11 @@ class Quadratic:
         r""":math:`\nabla^2 L_k = H_k` (constant)."""
         return self.H[self._batch(k)]
 
+    def hvp(self, k, x, v) -> np.ndarray:
+        r"""Hessian-vector product :math:`\nabla^2 L_k(x)\, v = H_k v` (``x`` is checked, unused)."""
+        k, _, v = self._batch(k), self._point(x), as_finite_array(v, "v", shape=(self.dim,))
+        return self.H[k] @ v
+
     def mean_loss(self, x) -> float:
         r""":math:`\sum_k p_k L_k(x)`."""
         x = self._point(x)
