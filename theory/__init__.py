@@ -32,7 +32,9 @@ from theory.iterate import CertifiedBackward
 from theory.iterate import backward
 from theory.iterate import backward_at
 from theory.iterate import backward_certified
+from theory.iterate import backward_last
 from theory.iterate import forward
+from theory.iterate import forward_last
 from theory.lyapunov import ContractionClass
 from theory.lyapunov import LyapunovEstimate
 from theory.lyapunov import classify
@@ -65,6 +67,7 @@ __all__ = [
     "backward_at",
     "backward_ensemble",
     "backward_certified",
+    "backward_last",
     "cantor_cdf",
     "cauchy_bound",
     "certify",
@@ -73,6 +76,7 @@ __all__ = [
     "displacement_constant",
     "energy_test",
     "forward",
+    "forward_last",
     "forward_ensemble",
     "ks_one_sample",
     "ks_two_sample",

@@ -18,10 +18,15 @@ map :math:`M_n = T_{\xi_1} \circ \dots \circ T_{\xi_n} = (P_n, q_n)` is kept, an
 
     y_n = y_{n-1} + P_{n-1}\,(T_{\xi_n}(x_0) - x_0), \qquad P_n = P_{n-1} A_{\xi_n},
 
-one matrix product per step (:math:`O(n d^3)`), instead of recomputing each composition.
-For a general family the exact trajectory costs :math:`n(n+1)/2` map applications; they are
-done as a wavefront (one batched ``apply`` per depth). :func:`backward_certified` stops the
-depth once the bound of C1 is below a tolerance.
+one matrix product per step (:math:`O(n d^3)`), instead of recomputing each composition;
+:mod:`theory.affine_scan` evaluates both orders blockwise (about :math:`2\sqrt{n}`
+interpreter steps instead of :math:`n`). For a general family the exact trajectory costs
+:math:`n(n+1)/2` map applications; they are done as a wavefront (one batched ``apply`` per
+depth). :func:`backward_certified` stops the depth once the bound of C1 is below a
+tolerance.
+
+Memory: ``every=k`` keeps only the iterates at steps :math:`0, k, 2k, \dots`;
+:func:`forward_last` and :func:`backward_last` keep only :math:`x_n`, :math:`y_n`.
 """
 
 from __future__ import annotations
@@ -30,11 +35,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theory._validate import as_index_array, as_positive_float
+from theory._validate import as_index_array, as_positive_float, as_positive_int
+from theory.affine_scan import backward_affine, forward_affine
 from theory.contraction import ContractionCertificate, certify
 from theory.family import AffineFamily, check_family, check_point
 
-__all__ = ["forward", "backward", "backward_at", "backward_certified", "CertifiedBackward"]
+__all__ = [
+    "forward",
+    "backward",
+    "forward_last",
+    "backward_last",
+    "backward_at",
+    "backward_certified",
+    "CertifiedBackward",
+]
 
 
 def _prepare(family, idx, x0):
@@ -44,16 +58,18 @@ def _prepare(family, idx, x0):
     return idx, x0
 
 
-def forward(family, idx, x0) -> np.ndarray:
+def forward(family, idx, x0, every=1) -> np.ndarray:
     r"""Forward (ordinary SGD) trajectory: row j is :math:`T_{\mathrm{idx}[j-1]}(\text{row } j-1)`.
 
     Args:
         family: a :class:`theory.Family`.
         idx: int array of shape ``(n,)`` with entries in ``0..K-1``.
         x0: start point, shape ``(d,)``.
+        every: positive int; keep only the iterates at steps ``0, every, 2 every, ...``.
 
     Returns:
-        array of shape ``(n + 1, d)``; row 0 is ``x0``.
+        array of shape ``(n // every + 1, d)``; row ``r`` is :math:`x_{r \cdot \mathrm{every}}`,
+        row 0 is ``x0``.
 
     Example:
         >>> import numpy as np
@@ -63,34 +79,42 @@ def forward(family, idx, x0) -> np.ndarray:
         array([0.  , 0.5 , 0.25])
     """
     idx, x0 = _prepare(family, idx, x0)
-    out = np.empty((idx.size + 1, family.dim))
-    out[0] = x0
+    every = as_positive_int(every, "every")
     if isinstance(family, AffineFamily):
-        A, b = family.A, family.b
-        x = x0
-        for j, k in enumerate(idx, start=1):
-            x = A[k] @ x + b[k]
-            out[j] = x
-        return out
+        return forward_affine(family.A, family.b, idx, x0, every)
+    out = np.empty((idx.size // every + 1, family.dim))
+    out[0] = x0
     x = x0
     for j, k in enumerate(idx, start=1):
         x = family.apply(int(k), x)
-        out[j] = x
+        if j % every == 0:
+            out[j // every] = x
     return out
 
 
-def _backward_affine(family: AffineFamily, idx, x0) -> np.ndarray:
-    out = np.empty((idx.size + 1, family.dim))
-    out[0] = x0
-    step = np.einsum("kij,j->ki", family.A, x0) + family.b - x0  # T_k(x0) - x0
-    P = np.eye(family.dim)
-    y = x0.copy()
-    A = family.A
-    for j, k in enumerate(idx, start=1):
-        y = y + P @ step[k]
-        out[j] = y
-        P = P @ A[k]
-    return out
+def forward_last(family, idx, x0) -> np.ndarray:
+    r"""Only the last forward iterate :math:`x_n = T_{\xi_n} \circ \dots \circ T_{\xi_1}(x_0)`, shape ``(d,)``.
+
+    Holds :math:`O(d)` numbers besides the word (affine families: one segment of
+    :mod:`theory.affine_scan`); ``n`` map applications.
+    """
+    idx, x0 = _prepare(family, idx, x0)
+    if isinstance(family, AffineFamily):
+        return forward_affine(family.A, family.b, idx, x0, max(idx.size, 1))[-1]
+    x = x0
+    for k in idx:
+        x = family.apply(int(k), x)
+    return np.asarray(x, dtype=float)
+
+
+def backward_last(family, idx, x0) -> np.ndarray:
+    r"""Only the last backward iterate :math:`y_n = T_{\xi_1} \circ \dots \circ T_{\xi_n}(x_0)`, shape ``(d,)``.
+
+    The newest map acts first: a forward sweep over the reversed word, ``n`` map
+    applications and :math:`O(d)` memory, for any family.
+    """
+    idx, x0 = _prepare(family, idx, x0)
+    return forward_last(family, idx[::-1], x0)
 
 
 def _wavefront(family, idx, x0, steps) -> np.ndarray:
@@ -136,19 +160,23 @@ def backward_at(family, idx, x0, steps) -> np.ndarray:
     return _wavefront(family, idx, x0, steps)
 
 
-def backward(family, idx, x0) -> np.ndarray:
+def backward(family, idx, x0, every=1) -> np.ndarray:
     r"""Backward trajectory: row j is :math:`T_{\mathrm{idx}[0]} \circ \dots \circ T_{\mathrm{idx}[j-1]}(x_0)`.
 
-    Exact for every index sequence (no truncation). Affine families keep the composed map
-    (:math:`O(n d^3)`); general families use the :math:`O(n^2)` wavefront.
+    Exact for every index sequence (no truncation). Affine families keep the composed map,
+    blockwise (:mod:`theory.affine_scan`, :math:`O(n d^3)` flops); general families use the
+    :math:`O(n^2)` wavefront (with ``every = k``, only the kept rows are computed:
+    about :math:`n^2 / (2k)` applications).
 
     Args:
         family: a :class:`theory.Family`.
         idx: int array of shape ``(n,)`` with entries in ``0..K-1``.
         x0: start point, shape ``(d,)``.
+        every: positive int; keep only the iterates at steps ``0, every, 2 every, ...``.
 
     Returns:
-        array of shape ``(n + 1, d)``; row 0 is ``x0``.
+        array of shape ``(n // every + 1, d)``; row ``r`` is :math:`y_{r \cdot \mathrm{every}}`,
+        row 0 is ``x0``.
 
     Example:
         >>> import numpy as np
@@ -158,9 +186,10 @@ def backward(family, idx, x0) -> np.ndarray:
         array([0. , 0.5, 0.5])
     """
     idx, x0 = _prepare(family, idx, x0)
+    every = as_positive_int(every, "every")
     if isinstance(family, AffineFamily):
-        return _backward_affine(family, idx, x0)
-    return _backward_wavefront(family, idx, x0, idx.size)
+        return backward_affine(family.A, family.b, idx, x0, every)
+    return _wavefront(family, idx, x0, np.arange(0, idx.size + 1, every))
 
 
 @dataclass(frozen=True)
