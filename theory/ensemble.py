@@ -13,8 +13,9 @@ Row :math:`i` of an index array ``idx`` of shape ``(m, n)`` is the word
 The backward end point :math:`y_n` of a word is the forward end point of the *reversed*
 word, so both are computed by the same sweep of ``n`` batched steps (``n m`` map
 applications); only the column order differs. Each step is one call of
-``family.apply`` on all ``m`` rows; an :class:`~theory.family.AffineFamily` instead groups the
-rows by their map and does one ``(rows, d) x (d, d)`` product per map.
+``family.apply`` on all ``m`` rows; an :class:`~theory.family.AffineFamily` instead keeps the
+rows grouped by their current map and does one ``(rows, d+1) x (d+1, d+1)`` product per map
+(:func:`_sweep_affine`).
 
 With i.i.d. words (:func:`sample_word_array`), C2 says the ``m`` forward and the ``m``
 backward end points are two samples of the same law.
@@ -97,41 +98,61 @@ def _check_record(record, n) -> tuple:
     return tuple(int(s) for s in steps)
 
 
-def _step_affine(A, b, k, X, out):
-    """``out[i] = A[k[i]] X[i] + b[k[i]]``: rows sorted by map, one GEMM per map's block."""
-    K = A.shape[0]
-    key = k.astype(np.uint8 if K <= 256 else np.uint16 if K <= 65536 else np.int64)
-    order = np.argsort(key, kind="stable")  # radix sort for 8/16-bit keys: O(m)
-    ends = np.cumsum(np.bincount(key, minlength=K))
-    Xs = np.take(X, order, axis=0)  # np.take: much faster than X[order] for row gathers
-    Ys = np.empty_like(Xs)
-    start = 0
-    for j in range(K):
-        end = ends[j]
-        if end > start:
-            np.matmul(Xs[start:end], A[j].T, out=Ys[start:end])
-            Ys[start:end] += b[j]
-        start = end
-    inverse = np.empty_like(order)
-    inverse[order] = np.arange(order.size)
-    return np.take(Ys, inverse, axis=0, out=out)
+def _sweep_affine(A, b, words, X, steps) -> Ensemble:
+    """Affine sweep with the chains kept grouped by their current map.
+
+    The state is stored augmented, ``[x, 1]``, so one ``(rows, d+1) x (d+1, d+1)`` product per
+    map applies :math:`x \mapsto A_k x + b_k` (the last column stays 1). Rows are permuted
+    so that each map's chains are contiguous, and the permutation is *kept* (``ids[r]`` is the
+    chain held in row ``r``) instead of being undone every step: one row gather per step
+    (``np.take``) plus a radix sort of 8/16-bit keys.
+    """
+    m, n = words.shape
+    K, d = A.shape[0], A.shape[1]
+    aug = np.zeros((K, d + 1, d + 1))
+    aug[:, :d, :d] = A.transpose(0, 2, 1)
+    aug[:, d, :d] = b
+    aug[:, d, d] = 1.0
+    key_type = np.uint8 if K <= 256 else np.uint16 if K <= 65536 else np.int64
+    columns = np.ascontiguousarray(words.T).astype(key_type)  # (n, m): step t reads row t
+    state = np.empty((m, d + 1))
+    state[:, :d], state[:, d] = X, 1.0
+    out = np.empty_like(state)
+    ids = np.arange(m)
+    recorded = np.empty((len(steps), m, d))
+    want = {s: r for r, s in enumerate(steps)}
+    if 0 in want:
+        recorded[want[0]] = X
+    for t in range(n):
+        key = columns[t].take(ids)
+        order = np.argsort(key, kind="stable")  # radix sort for 8/16-bit keys: O(m)
+        ends = np.cumsum(np.bincount(key, minlength=K))
+        grouped = state.take(order, axis=0)
+        ids = ids.take(order)
+        start = 0
+        for k in range(K):
+            if ends[k] > start:
+                np.matmul(grouped[start : ends[k]], aug[k], out=out[start : ends[k]])
+            start = ends[k]
+        state, out = out, state
+        if t + 1 in want:
+            recorded[want[t + 1]][ids] = state[:, :d]
+    final = np.empty((m, d))
+    final[ids] = state[:, :d]
+    return Ensemble(final, steps, recorded)
 
 
 def _sweep(family, words, X, steps) -> Ensemble:
+    if isinstance(family, AffineFamily):
+        return _sweep_affine(family.A, family.b, words, X, steps)
     n = words.shape[1]
     recorded = np.empty((len(steps), X.shape[0], family.dim))
     want = {s: r for r, s in enumerate(steps)}
     if 0 in want:
         recorded[want[0]] = X
-    affine = isinstance(family, AffineFamily)
-    buf = np.empty_like(X)
     columns = np.ascontiguousarray(words.T)  # (n, m): each step reads one contiguous row
     for t in range(n):
-        k = columns[t]
-        if affine:
-            X, buf = _step_affine(family.A, family.b, k, X, buf), X
-        else:
-            X = np.asarray(family.apply(k, X), dtype=float)
+        X = np.asarray(family.apply(columns[t], X), dtype=float)
         if t + 1 in want:
             recorded[want[t + 1]] = X
     return Ensemble(X, steps, recorded)

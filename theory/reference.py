@@ -14,7 +14,13 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["forward_naive", "backward_naive", "backward_naive_affine"]
+__all__ = [
+    "forward_naive",
+    "forward_naive_affine",
+    "backward_naive",
+    "backward_naive_affine",
+    "forward_ensemble_naive_affine",
+]
 
 
 def forward_naive(family, idx, x0) -> np.ndarray:
@@ -54,3 +60,27 @@ def backward_naive_affine(A, b, idx, x0) -> np.ndarray:
             y = A[k] @ y + b[k]
         out[j] = y
     return out
+
+
+def forward_naive_affine(A, b, idx, x0) -> np.ndarray:
+    """The plain forward loop ``x = A[k] @ x + b[k]`` on arrays (shape ``(n+1, d)``).
+
+    The fair "plain forward loop" baseline: one matrix-vector product per step, no checks.
+    """
+    x = np.asarray(x0, dtype=float)
+    out = np.empty((len(idx) + 1, x.size))
+    out[0] = x
+    for j, k in enumerate(idx, start=1):
+        x = A[k] @ x + b[k]
+        out[j] = x
+    return out
+
+
+def forward_ensemble_naive_affine(A, b, words, X) -> np.ndarray:
+    """End points of ``m`` forward chains, row i with word ``words[i]``: gather each row's
+    matrix and apply it (``einsum`` over ``A[k]``), one step at a time (shape ``(m, d)``)."""
+    X = np.array(X, dtype=float)
+    for t in range(words.shape[1]):
+        k = words[:, t]
+        X = np.einsum("mij,mj->mi", A[k], X) + b[k]
+    return X

@@ -101,3 +101,24 @@ def test_bad_input(kwargs, match):
     args = dict(idx=np.zeros((2, 3), int), x0=np.zeros(1), record=None) | kwargs
     with pytest.raises(ValueError, match=match):
         forward_ensemble(cantor_maps(), args["idx"], args["x0"], record=args["record"])
+
+
+@pytest.mark.parametrize("K, d", [(1, 1), (7, 3), (300, 2)])  # 8-bit and 16-bit sort keys
+def test_grouped_affine_sweep_matches_the_gathered_naive_sweep(K, d):
+    from theory.family import AffineFamily
+    from theory.reference import forward_ensemble_naive_affine
+
+    rng = np.random.default_rng(K)
+    A = rng.standard_normal((K, d, d))  # non-symmetric, contractive
+    A *= 0.9 / np.linalg.norm(A, 2, axis=(1, 2))[:, None, None]
+    fam = AffineFamily(A, rng.standard_normal((K, d)))
+    m, n = 2000, 9
+    idx, x0 = rng.integers(0, K, size=(m, n)), rng.standard_normal((m, d))
+    ens = forward_ensemble(fam, idx, x0, record=[0, 4, 9])
+    tol = trajectory_tol(n, d, max(iterate_scale(fam, x) for x in x0[:50]) + np.abs(x0).max())
+    np.testing.assert_allclose(ens.final, forward_ensemble_naive_affine(fam.A, fam.b, idx, x0), rtol=0, atol=tol)
+    np.testing.assert_allclose(ens.recorded[1], forward_ensemble_naive_affine(fam.A, fam.b, idx[:, :4], x0), rtol=0, atol=tol)
+    np.testing.assert_array_equal(ens.recorded[0], x0)
+    np.testing.assert_allclose(
+        backward_ensemble(fam, idx, x0), forward_ensemble_naive_affine(fam.A, fam.b, idx[:, ::-1], x0), rtol=0, atol=tol
+    )
