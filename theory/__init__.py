@@ -35,6 +35,7 @@ from theory.iterate import backward_certified
 from theory.iterate import backward_last
 from theory.iterate import forward
 from theory.iterate import forward_last
+from theory.streaming import stream_forward_ensemble
 from theory.lyapunov import ContractionClass
 from theory.lyapunov import LyapunovEstimate
 from theory.lyapunov import classify
@@ -77,6 +78,7 @@ __all__ = [
     "energy_test",
     "forward",
     "forward_last",
+    "stream_forward_ensemble",
     "forward_ensemble",
     "ks_one_sample",
     "ks_two_sample",
