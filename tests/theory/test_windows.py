@@ -93,13 +93,14 @@ def test_moving_window_matches_naive_loop(problem):
 
 @given(problems())
 def test_block_backward_matches_naive_loop_affine_and_general(problem):
-    fam, idx, x0, w = problem
+    fam, idx, x0, drawn = problem
     tol = trajectory_tol(idx.size, fam.dim, iterate_scale(fam, x0))
-    naive = block_backward_naive(fam, idx, x0, w)
-    np.testing.assert_allclose(block_backward(fam, idx, x0, w).trajectory, naive, rtol=0, atol=tol)
-    np.testing.assert_allclose(
-        block_backward(OpaqueFamily(fam), idx, x0, w).trajectory, naive, rtol=0, atol=tol
-    )
+    for w in {drawn, 1, 2}:  # short blocks always: several block ends per word
+        naive = block_backward_naive(fam, idx, x0, w)
+        np.testing.assert_allclose(block_backward(fam, idx, x0, w).trajectory, naive, rtol=0, atol=tol)
+        np.testing.assert_allclose(
+            block_backward(OpaqueFamily(fam), idx, x0, w).trajectory, naive, rtol=0, atol=tol
+        )
 
 
 @given(problems(min_dim=1, max_dim=1))
@@ -270,6 +271,8 @@ def test_certified_truncation_is_within_tol(problem, tol):
     # the certificate's C = max_k |T_k(x0) - x0| costs K more
     assert run.applications + fam.K == op.rows
     assert run.applications == run.depth * (run.depth + 1) // 2
+    cert = certify(fam, x0)
+    assert run.error_bound == (0.0 if run.depth == idx.size else cert.limit(run.depth))
     assert run.error_bound <= tol
     assert np.all(np.linalg.norm(run.trajectory - exact, axis=1) <= tol + eps)
 
