@@ -50,7 +50,7 @@ import numpy as np
 __all__ = ["forward_affine", "backward_affine", "SEGMENT"]
 
 #: Steps per segment: bounds the working memory of one call to O(SEGMENT * d * d) floats.
-SEGMENT = 1 << 15
+SEGMENT = 1 << 14
 
 #: Below this many steps the plain loop is used (blocking would not pay for itself).
 _LOOP_BELOW = 64
