@@ -253,15 +253,18 @@ class NoHvp:
 
 
 class Broken:
-    """An oracle whose gradient is NaN: the result must not be NaN, but an error."""
+    """An oracle returning NaN (``bad="gradient"`` or ``"hvp"``): an error naming it, never NaN."""
 
     K, dim, probs = 2, 2, np.full(2, 0.5)
 
+    def __init__(self, bad):
+        self.bad = bad
+
     def gradient(self, k, x):
-        return np.full(2, np.nan)
+        return np.full(2, np.nan) if self.bad == "gradient" else x
 
     def hvp(self, k, x, v):
-        return v
+        return np.full(2, np.nan) if self.bad == "hvp" else v
 
 
 @pytest.mark.parametrize(
@@ -280,7 +283,8 @@ class Broken:
         (lambda m: corrected_forward(m, 0.1, [[0, 1]], np.zeros(2)), ValueError, "idx"),
         (lambda m: corrected_forward(NoHvp(), 0.1, [0], np.zeros(1)), TypeError, "oracle"),
         (lambda m: corrected_forward(m.step_family(0.1), 0.1, [0], np.zeros(2)), TypeError, "oracle"),
-        (lambda m: corrected_forward(Broken(), 0.1, [0, 1], np.zeros(2)), ValueError, "non-finite"),
+        (lambda m: corrected_forward(Broken("gradient"), 0.1, [0, 1], np.zeros(2)), ValueError, "oracle.gradient"),
+        (lambda m: corrected_forward(Broken("hvp"), 0.1, [0, 1], np.zeros(2)), ValueError, "oracle.hvp"),
         (lambda m: corrected_forward(m, 1e200, [0, 1, 0], np.ones(2)), ValueError, "lr"),
         (lambda m: bracket_sum(m, [0, 1], np.zeros(1)), ValueError, "x"),
         (lambda m: corrected_forward_windows(m, 0.1, [0, 1, 0], np.zeros(2), 2), ValueError, "window"),
