@@ -160,6 +160,9 @@ def test_block_backward_with_tol_reports_the_certified_depth():
     D = block_backward(fam, run.word, np.zeros(fam.dim), 3, tol=1e-3).depth
     assert D < n and D % 3 == 0
     assert run.applications == D * (D + 1) // 2
+    # without tol the general-family count, though the affine path itself needs n
+    exact = run_order("block_backward", fam, 60, np.zeros(fam.dim), rng=0, window=3)
+    assert exact.applications == n * (n + 1) // 2
 
 
 # ------------------------------------------------------------ C7: palindromes at O(h^3)
