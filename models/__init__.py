@@ -10,10 +10,14 @@ from models.data import diabetes
 from models.least_squares import LeastSquares
 from models.logistic import Logistic
 from models.logistic import LogisticStepFamily
+from models.noisy_1d import NoisyOneDim
+from models.noisy_1d import NoisyStepFamily
 from models.quadratic import LearningRateRange
 from models.quadratic import Quadratic
 
 __all__ = [
+    "NoisyOneDim",
+    "NoisyStepFamily",
     "Dataset",
     "LearningRateRange",
     "LeastSquares",

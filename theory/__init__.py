@@ -7,6 +7,14 @@ knows about losses; :mod:`models` builds families from losses.
 from theory.analytic_laws import arcsine_cdf
 from theory.analytic_laws import cantor_cdf
 from theory.analytic_laws import uniform_cdf
+from theory.bracket_correction import CorrectedForward
+from theory.bracket_correction import GradientOracle
+from theory.bracket_correction import OracleCost
+from theory.bracket_correction import bracket_sum
+from theory.bracket_correction import check_oracle
+from theory.bracket_correction import corrected_forward
+from theory.bracket_correction import corrected_forward_cost
+from theory.bracket_correction import corrected_forward_windows
 from theory.contraction import ContractionCertificate
 from theory.contraction import cauchy_bound
 from theory.contraction import certify
@@ -52,6 +60,14 @@ from theory.stationary import solve_stationary
 from theory.stationary import stationary_moments
 
 __all__ = [
+    "CorrectedForward",
+    "GradientOracle",
+    "OracleCost",
+    "bracket_sum",
+    "check_oracle",
+    "corrected_forward",
+    "corrected_forward_cost",
+    "corrected_forward_windows",
     "AffineFamily",
     "CertifiedBackward",
     "CertifiedSample",
