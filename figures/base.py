@@ -56,6 +56,7 @@ FIGURES = (
     "contraction_region",
     "lyapunov_rates",
     "real_data",
+    "orders",
 )
 
 

@@ -43,12 +43,19 @@ from theory.iterate import backward_certified
 from theory.iterate import backward_last
 from theory.iterate import forward
 from theory.iterate import forward_last
-from theory.streaming import stream_forward_ensemble
 from theory.lyapunov import ContractionClass
 from theory.lyapunov import LyapunovEstimate
 from theory.lyapunov import classify
 from theory.lyapunov import lyapunov_exponent
 from theory.lyapunov import mean_log_lipschitz
+from theory.orders import ORDERS
+from theory.orders import OrderRun
+from theory.orders import palindromic
+from theory.orders import palindromic_word
+from theory.orders import reshuffled_backward
+from theory.orders import reshuffled_forward
+from theory.orders import run_order
+from theory.orders import sample_epochs
 from theory.sampling import CertifiedSample
 from theory.sampling import sample_stationary
 from theory.sequences import SCHEMES
@@ -58,8 +65,29 @@ from theory.stationary import mean_square_operator
 from theory.stationary import mean_square_radius
 from theory.stationary import solve_stationary
 from theory.stationary import stationary_moments
+from theory.streaming import stream_forward_ensemble
+from theory.windows import WindowedRun
+from theory.windows import block_backward
+from theory.windows import block_backward_bound
+from theory.windows import block_word
+from theory.windows import moving_window
+from theory.windows import moving_window_applications
 
 __all__ = [
+    "ORDERS",
+    "OrderRun",
+    "palindromic",
+    "palindromic_word",
+    "reshuffled_backward",
+    "reshuffled_forward",
+    "run_order",
+    "sample_epochs",
+    "WindowedRun",
+    "block_backward",
+    "block_backward_bound",
+    "block_word",
+    "moving_window",
+    "moving_window_applications",
     "CorrectedForward",
     "GradientOracle",
     "OracleCost",
