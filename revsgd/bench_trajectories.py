@@ -104,11 +104,13 @@ def bench_thinned_memory(*, d=10, n=1000000, every=1000, K=8, seed=4) -> BenchRe
     peak_thin, _ = _peak_bytes(lambda: backward(fam, idx, x0, every=every))
     peak_full, _ = _peak_bytes(lambda: backward(fam, idx, x0))
     rel = _rel(thin, full[::every])
-    share = peak_thin / peak_full
+    word = idx.nbytes  # both calls hold one validated copy of the word: not trajectory memory
+    share = (peak_thin - word) / (peak_full - word)
     return BenchResult(
         f"backward d={d} n={n} every={every}", ours_s, "full trajectory", base_s, base_s / ours_s,
-        "peak memory <= 10% of full, same rows", share <= 0.1 and rel == 0.0, rel,
-        f"peak {peak_thin / 2**20:.1f} MiB vs {peak_full / 2**20:.1f} MiB ({100 * share:.1f}%)",
+        "peak beyond the word <= 10% of full, same rows", share <= 0.1 and rel == 0.0, rel,
+        f"peak {peak_thin / 2**20:.1f} MiB vs {peak_full / 2**20:.1f} MiB, of which the word "
+        f"{word / 2**20:.1f} MiB; beyond it {100 * share:.1f}%",
     )
 
 
