@@ -99,7 +99,7 @@ def _check_record(record, n) -> tuple:
 
 
 def _sweep_affine(A, b, words, X, steps) -> Ensemble:
-    """Affine sweep with the chains kept grouped by their current map.
+    r"""Affine sweep with the chains kept grouped by their current map.
 
     The state is stored augmented, ``[x, 1]``, so one ``(rows, d+1) x (d+1, d+1)`` product per
     map applies :math:`x \mapsto A_k x + b_k` (the last column stays 1). Rows are permuted

@@ -158,7 +158,7 @@ def control_variate_mean(values, controls, value_error=0.0, control_error=None):
 
 @dataclass(frozen=True)
 class StationaryMeans:
-    """Per-chain time averages at several step sizes, from common words.
+    r"""Per-chain time averages at several step sizes, from common words.
 
     Attributes:
         values: ``(n, m, d)`` chain i's average of its recorded states (independent over i).
