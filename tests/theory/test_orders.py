@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from models import Quadratic
 from tests.tolerances import iterate_scale, trajectory_tol
+from tests.opaque import OpaqueFamily
 from theory import backward, forward, ks_two_sample
 from theory.family import AffineFamily
 from theory.orders import (
@@ -26,22 +27,6 @@ from theory.strategies import affine_families, orthogonal, seeds
 from theory.windows import block_backward, moving_window
 
 ALPHA = 1e-3
-
-
-class OpaqueFamily:
-    """The same maps behind the general Family interface; counts the rows it maps."""
-
-    def __init__(self, fam):
-        self._fam = fam
-        self.K, self.dim, self.probs = fam.K, fam.dim, fam.probs
-        self.rows = 0
-
-    def apply(self, k, x):
-        self.rows += 1 if np.ndim(k) == 0 else len(k)
-        return self._fam.apply(k, x)
-
-    def lipschitz(self):
-        return self._fam.lipschitz()
 
 
 @st.composite

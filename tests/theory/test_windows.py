@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.tolerances import iterate_scale, trajectory_tol
+from tests.opaque import OpaqueFamily
 from theory import backward, certify, forward, ks_two_sample
 from theory.family import AffineFamily
 from theory.strategies import affine_families, index_sequences, orthogonal, seeds
@@ -22,22 +23,6 @@ from theory.windows import (
 )
 
 ALPHA = 1e-3
-
-
-class OpaqueFamily:
-    """The same maps behind the general Family interface; counts the rows it maps."""
-
-    def __init__(self, fam):
-        self._fam = fam
-        self.K, self.dim, self.probs = fam.K, fam.dim, fam.probs
-        self.rows = 0
-
-    def apply(self, k, x):
-        self.rows += 1 if np.ndim(k) == 0 else len(k)
-        return self._fam.apply(k, x)
-
-    def lipschitz(self):
-        return self._fam.lipschitz()
 
 
 def moving_window_naive(fam, idx, x0, w):
