@@ -4,14 +4,14 @@
 ``name.png``; ``build_all`` does every figure of :data:`FIGURES`.
 """
 
-from figures.base import FIGURES
-from figures.base import BuiltFigure
-from figures.base import build
-from figures.base import build_all
-from figures.base import load
-from figures.base import read_csv
-from figures.base import render
-from figures.base import write_csv
+from revsgd.figures.base import FIGURES
+from revsgd.figures.base import BuiltFigure
+from revsgd.figures.base import build
+from revsgd.figures.base import build_all
+from revsgd.figures.base import load
+from revsgd.figures.base import read_csv
+from revsgd.figures.base import render
+from revsgd.figures.base import write_csv
 
 __all__ = [
     "FIGURES",

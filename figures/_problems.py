@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from models import LeastSquares
-from theory import contraction_factor
+from revsgd.models import LeastSquares
+from revsgd.theory import contraction_factor
 
 __all__ = ["least_squares_2d", "contracting_lr"]
 

@@ -79,7 +79,7 @@ def load(name):
     """
     if not isinstance(name, str) or name not in FIGURES:
         raise ValueError(f"unknown figure {name!r}; valid names: {', '.join(FIGURES)}")
-    module = importlib.import_module(f"figures.{name}")
+    module = importlib.import_module(f"revsgd.figures.{name}")
     if getattr(module, "NAME", None) != name:
         raise RuntimeError(f"figures.{name} must set NAME = {name!r}")
     return module

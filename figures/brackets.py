@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from figures import style
-from figures._problems import least_squares_2d
-from theory import backward, forward, sample_indices
+from revsgd.figures import style
+from revsgd.figures._problems import least_squares_2d
+from revsgd.theory import backward, forward, sample_indices
 
 __all__ = ["NAME", "STYLE", "compute", "draw", "predicted_gap", "LEARNING_RATES", "PAIR"]
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from figures import style
-from figures._problems import least_squares_2d
-from theory import mean_square_radius
+from revsgd.figures import style
+from revsgd.figures._problems import least_squares_2d
+from revsgd.theory import mean_square_radius
 
 __all__ = ["NAME", "STYLE", "compute", "draw", "GRID"]
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from figures import style
-from models import two_batch_quadratic
-from theory import certify, sample_backward_ensemble, stationary_moments
+from revsgd.figures import style
+from revsgd.models import two_batch_quadratic
+from revsgd.theory import certify, sample_backward_ensemble, stationary_moments
 
 __all__ = ["NAME", "STYLE", "compute", "draw", "LEARNING_RATES", "DRAWS", "BINS", "TOL"]
 

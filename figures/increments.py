@@ -17,9 +17,9 @@ import math
 
 import numpy as np
 
-from figures import style
-from figures._problems import contracting_lr, least_squares_2d
-from theory import backward, certify, forward, sample_word_array
+from revsgd.figures import style
+from revsgd.figures._problems import contracting_lr, least_squares_2d
+from revsgd.theory import backward, certify, forward, sample_word_array
 
 __all__ = ["NAME", "STYLE", "compute", "draw", "LR_FRACTION", "MAX_STEPS", "BOUND_FLOOR"]
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from figures import style
-from figures._problems import contracting_lr, least_squares_2d
-from theory import backward, forward, forward_ensemble, sample_word_array, stationary_moments
+from revsgd.figures import style
+from revsgd.figures._problems import contracting_lr, least_squares_2d
+from revsgd.theory import backward, forward, forward_ensemble, sample_word_array, stationary_moments
 
 __all__ = ["NAME", "STYLE", "compute", "draw", "mean_losses", "LR_FRACTION", "STEPS", "CHAINS"]
 

@@ -21,9 +21,9 @@ import math
 import numpy as np
 import scipy.linalg
 
-from figures import style
-from figures._problems import least_squares_2d
-from theory import mean_square_radius, sample_forward_ensemble, stationary_moments
+from revsgd.figures import style
+from revsgd.figures._problems import least_squares_2d
+from revsgd.theory import mean_square_radius, sample_forward_ensemble, stationary_moments
 
 __all__ = [
     "NAME", "STYLE", "compute", "draw", "lyapunov_covariance", "gradient_noise",

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from figures import style
-from models.least_squares import LeastSquares
-from theory.family import AffineFamily
-from theory.lyapunov import backward_increments, lyapunov_exponent
-from theory.sequences import sample_indices
+from revsgd.figures import style
+from revsgd.models.least_squares import LeastSquares
+from revsgd.theory.family import AffineFamily
+from revsgd.theory.lyapunov import backward_increments, lyapunov_exponent
+from revsgd.theory.sequences import sample_indices
 
 __all__ = ["NAME", "STYLE", "compute", "draw", "CASES", "RUNS"]
 

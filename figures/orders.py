@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from figures import style
-from figures._problems import contracting_lr, least_squares_2d
-from theory import stationary_moments
-from theory.orders import run_order
+from revsgd.figures import style
+from revsgd.figures._problems import contracting_lr, least_squares_2d
+from revsgd.theory import stationary_moments
+from revsgd.theory.orders import run_order
 
 __all__ = ["NAME", "STYLE", "CASES", "CHAINS", "EPOCHS", "compute", "draw", "label"]
 

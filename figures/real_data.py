@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from figures import style
-from models import LeastSquares, Logistic
-from models.data import breast_cancer, diabetes
-from theory import AffineFamily, backward, backward_at, certify, forward, sample_word_array
+from revsgd.figures import style
+from revsgd.models import LeastSquares, Logistic
+from revsgd.models.data import breast_cancer, diabetes
+from revsgd.theory import AffineFamily, backward, backward_at, certify, forward, sample_word_array
 
 __all__ = [
     "NAME",

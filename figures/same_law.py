@@ -18,9 +18,9 @@ import itertools
 
 import numpy as np
 
-from figures import style
-from models import two_batch_quadratic
-from theory import backward_ensemble, cantor_cdf, forward_ensemble, sample_word_array
+from revsgd.figures import style
+from revsgd.models import two_batch_quadratic
+from revsgd.theory import backward_ensemble, cantor_cdf, forward_ensemble, sample_word_array
 
 __all__ = ["NAME", "STYLE", "compute", "draw", "PANELS", "CHAINS", "X0"]
 

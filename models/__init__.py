@@ -1,19 +1,19 @@
 """revsgd.models: concrete losses that produce families of gradient-step maps."""
 
-from models.closed_form import bernoulli_convolution
-from models.closed_form import binary_chain
-from models.closed_form import cantor_maps
-from models.closed_form import two_batch_quadratic
-from models.data import Dataset
-from models.data import breast_cancer
-from models.data import diabetes
-from models.least_squares import LeastSquares
-from models.logistic import Logistic
-from models.logistic import LogisticStepFamily
-from models.noisy_1d import NoisyOneDim
-from models.noisy_1d import NoisyStepFamily
-from models.quadratic import LearningRateRange
-from models.quadratic import Quadratic
+from revsgd.models.closed_form import bernoulli_convolution
+from revsgd.models.closed_form import binary_chain
+from revsgd.models.closed_form import cantor_maps
+from revsgd.models.closed_form import two_batch_quadratic
+from revsgd.models.data import Dataset
+from revsgd.models.data import breast_cancer
+from revsgd.models.data import diabetes
+from revsgd.models.least_squares import LeastSquares
+from revsgd.models.logistic import Logistic
+from revsgd.models.logistic import LogisticStepFamily
+from revsgd.models.noisy_1d import NoisyOneDim
+from revsgd.models.noisy_1d import NoisyStepFamily
+from revsgd.models.quadratic import LearningRateRange
+from revsgd.models.quadratic import Quadratic
 
 __all__ = [
     "NoisyOneDim",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from theory._validate import as_generator, as_positive_int
+from revsgd.theory._validate import as_generator, as_positive_int
 
 __all__ = ["partition_rows"]
 

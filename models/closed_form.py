@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.quadratic import Quadratic
-from theory._validate import as_finite_array
-from theory.family import AffineFamily
+from revsgd.models.quadratic import Quadratic
+from revsgd.theory._validate import as_finite_array
+from revsgd.theory.family import AffineFamily
 
 __all__ = ["two_batch_quadratic", "binary_chain", "cantor_maps", "bernoulli_convolution"]
 

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from theory._validate import as_generator, describe
+from revsgd.theory._validate import as_generator, describe
 
 __all__ = ["Dataset", "breast_cancer", "diabetes", "split_standardize"]
 

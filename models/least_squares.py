@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from models._batches import partition_rows
-from models.quadratic import Quadratic
-from theory._validate import as_finite_array
+from revsgd.models._batches import partition_rows
+from revsgd.models.quadratic import Quadratic
+from revsgd.theory._validate import as_finite_array
 
 __all__ = ["LeastSquares", "REMAINDER_POLICIES"]
 

@@ -35,9 +35,9 @@ import numbers
 import numpy as np
 from scipy.special import expit
 
-from models.quadratic import LearningRateRange
-from models._batches import partition_rows
-from theory._validate import (
+from revsgd.models.quadratic import LearningRateRange
+from revsgd.models._batches import partition_rows
+from revsgd.theory._validate import (
     as_finite_array,
     as_index_array,
     as_positive_float,

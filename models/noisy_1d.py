@@ -53,8 +53,8 @@ import numbers
 
 import numpy as np
 
-from models.quadratic import LearningRateRange
-from theory._validate import as_finite_array, as_index_array, as_positive_float, describe
+from revsgd.models.quadratic import LearningRateRange
+from revsgd.theory._validate import as_finite_array, as_index_array, as_positive_float, describe
 
 __all__ = ["NoisyOneDim", "NoisyStepFamily", "NOISE_POINTS"]
 

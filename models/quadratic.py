@@ -27,8 +27,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from theory._validate import as_finite_array, as_positive_float, as_probabilities
-from theory.family import AffineFamily
+from revsgd.theory._validate import as_finite_array, as_positive_float, as_probabilities
+from revsgd.theory.family import AffineFamily
 
 __all__ = ["Quadratic", "LearningRateRange"]
 

@@ -16,8 +16,8 @@ from typing import NamedTuple
 import numpy as np
 from hypothesis import strategies as st
 
-from models.quadratic import Quadratic
-from theory.strategies import _check_int_range, orthogonal, seeds
+from revsgd.models.quadratic import Quadratic
+from revsgd.theory.strategies import _check_int_range, orthogonal, seeds
 
 __all__ = ["ContractiveQuadratic", "quadratic_models"]
 

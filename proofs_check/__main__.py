@@ -8,13 +8,13 @@ import argparse
 import importlib
 import sys
 
-from proofs_check.registry import CLAIMS, run_checks, select
-from proofs_check.report import format_table, write_json, write_latex
+from revsgd.proofs_check.registry import CLAIMS, run_checks, select
+from revsgd.proofs_check.report import format_table, write_json, write_latex
 
 __all__ = ["CHECK_PACKAGES", "main"]
 
 # packages whose import registers checks; those not present yet are skipped
-CHECK_PACKAGES = ("proofs_check.symbolic", "proofs_check.numeric")
+CHECK_PACKAGES = ("revsgd.proofs_check.symbolic", "revsgd.proofs_check.numeric")
 
 
 def _load_checks() -> None:

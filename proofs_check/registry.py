@@ -16,7 +16,7 @@ Invariants:
 
 Example:
 
->>> from proofs_check.registry import Check, Outcome, run_check
+>>> from revsgd.proofs_check.registry import Check, Outcome, run_check
 >>> c = Check("C1", "demo", r"1 = 1", "symbolic", lambda rng: Outcome(True, 0, 0))
 >>> run_check(c, seed=0).passed
 True

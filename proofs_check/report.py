@@ -8,7 +8,7 @@ ready for ``\\input`` in a paper.
 
 Example:
 
->>> from proofs_check.registry import CheckResult
+>>> from revsgd.proofs_check.registry import CheckResult
 >>> r = CheckResult("C1", "demo", "symbolic", "", 0, 0, True, 0.01, "1 = 1")
 >>> "PASS" in format_table([r])
 True
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from proofs_check.registry import CheckResult
+from revsgd.proofs_check.registry import CheckResult
 
 __all__ = [
     "jsonable",

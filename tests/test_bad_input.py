@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from models import LeastSquares, Quadratic, bernoulli_convolution
-from theory import AffineFamily, backward, backward_certified, certify, forward, steps_for_tolerance
+from revsgd.models import LeastSquares, Quadratic, bernoulli_convolution
+from revsgd.theory import AffineFamily, backward, backward_certified, certify, forward, steps_for_tolerance
 
 GOOD_A = np.full((2, 1, 1), 0.5)
 GOOD_B = np.array([[1.0], [-1.0]])

@@ -56,7 +56,7 @@ def test_verify_only_writes_json(tmp_path, capsys):
 
 
 def test_verify_exit_status_is_one_when_a_check_fails(monkeypatch, capsys):
-    from proofs_check.registry import REGISTRY, Check, Outcome
+    from revsgd.proofs_check.registry import REGISTRY, Check, Outcome
 
     broken = Check("C4", "always_fails_for_test", "0 = 1", "numeric", lambda rng: Outcome(False, 1, 0))
     monkeypatch.setitem(REGISTRY, broken.name, broken)

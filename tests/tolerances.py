@@ -19,7 +19,7 @@ def trajectory_tol(n: int, d: int, scale: float) -> float:
 
 def iterate_scale(family, x0) -> float:
     """|x0| + C / (1 - rho): every forward or backward iterate lies in this ball (C1)."""
-    from theory.contraction import certify
+    from revsgd.theory.contraction import certify
 
     cert = certify(family, x0)
     return float(np.linalg.norm(x0) + cert.C / (1.0 - cert.rho))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from theory._validate import as_finite_array
+from revsgd.theory._validate import as_finite_array
 
 __all__ = ["arcsine_cdf", "cantor_cdf", "uniform_cdf"]
 

@@ -92,7 +92,7 @@ from typing import NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 
-from theory._validate import (
+from revsgd.theory._validate import (
     as_finite_array,
     as_index_array,
     as_positive_float,

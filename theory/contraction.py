@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theory._validate import as_finite_array, as_nonnegative_int, as_positive_float
-from theory.family import check_family, check_point
+from revsgd.theory._validate import as_finite_array, as_nonnegative_int, as_positive_float
+from revsgd.theory.family import check_family, check_point
 
 __all__ = [
     "ContractionCertificate",

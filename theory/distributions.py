@@ -19,7 +19,7 @@ import numpy as np
 import scipy.spatial.distance
 import scipy.stats
 
-from theory._validate import as_finite_array, as_generator, as_positive_int
+from revsgd.theory._validate import as_finite_array, as_generator, as_positive_int
 
 __all__ = [
     "TestResult",

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theory._validate import as_finite_array, as_generator, as_nonnegative_int, as_positive_int
-from theory.family import AffineFamily, check_family
+from revsgd.theory._validate import as_finite_array, as_generator, as_nonnegative_int, as_positive_int
+from revsgd.theory.family import AffineFamily, check_family
 
 __all__ = [
     "Ensemble",
@@ -171,7 +171,7 @@ def forward_ensemble(family, idx, x0, record=None) -> Ensemble:
         an :class:`Ensemble`.
 
     Example:
-        >>> from theory.family import AffineFamily
+        >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
         >>> forward_ensemble(fam, [[1, 0], [0, 1]], [0.0]).final[:, 0]
         array([0.25, 0.5 ])
@@ -189,7 +189,7 @@ def backward_ensemble(family, idx, x0) -> np.ndarray:
     forward sweep over the reversed words.
 
     Example:
-        >>> from theory.family import AffineFamily
+        >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
         >>> backward_ensemble(fam, [[1, 0], [0, 1]], [0.0])[:, 0]
         array([0.5 , 0.25])

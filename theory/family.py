@@ -22,7 +22,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from theory._validate import as_finite_array, as_index_array, as_probabilities
+from revsgd.theory._validate import as_finite_array, as_index_array, as_probabilities
 
 __all__ = ["Family", "AffineFamily", "check_point", "check_family"]
 

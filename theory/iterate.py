@@ -35,10 +35,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theory._validate import as_index_array, as_positive_float, as_positive_int
-from theory.affine_scan import backward_affine, forward_affine
-from theory.contraction import ContractionCertificate, certify
-from theory.family import AffineFamily, check_family, check_point
+from revsgd.theory._validate import as_index_array, as_positive_float, as_positive_int
+from revsgd.theory.affine_scan import backward_affine, forward_affine
+from revsgd.theory.contraction import ContractionCertificate, certify
+from revsgd.theory.family import AffineFamily, check_family, check_point
 
 __all__ = [
     "forward",
@@ -73,7 +73,7 @@ def forward(family, idx, x0, every=1) -> np.ndarray:
 
     Example:
         >>> import numpy as np
-        >>> from theory.family import AffineFamily
+        >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
         >>> forward(fam, [1, 0], np.zeros(1))[:, 0]
         array([0.  , 0.5 , 0.25])
@@ -180,7 +180,7 @@ def backward(family, idx, x0, every=1) -> np.ndarray:
 
     Example:
         >>> import numpy as np
-        >>> from theory.family import AffineFamily
+        >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
         >>> backward(fam, [1, 0], np.zeros(1))[:, 0]   # T_1(0), then T_1(T_0(0))
         array([0. , 0.5, 0.5])

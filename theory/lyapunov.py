@@ -30,8 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from theory._validate import as_finite_array, as_generator, as_index_array, as_positive_int
-from theory.family import AffineFamily
+from revsgd.theory._validate import as_finite_array, as_generator, as_index_array, as_positive_int
+from revsgd.theory.family import AffineFamily
 
 __all__ = [
     "LyapunovEstimate",

@@ -50,11 +50,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theory._validate import as_generator, as_nonnegative_int, as_positive_int
-from theory.family import check_family, check_point
-from theory.iterate import backward, forward
-from theory.sequences import sample_indices
-from theory.windows import block_backward, moving_window
+from revsgd.theory._validate import as_generator, as_nonnegative_int, as_positive_int
+from revsgd.theory.family import check_family, check_point
+from revsgd.theory.iterate import backward, forward
+from revsgd.theory.sequences import sample_indices
+from revsgd.theory.windows import block_backward, moving_window
 
 __all__ = [
     "ORDERS",
@@ -162,7 +162,7 @@ def reshuffled_forward(family, perms, x0) -> np.ndarray:
         x0: start point, shape ``(d,)``.
 
     Example:
-        >>> from theory.family import AffineFamily
+        >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
         >>> reshuffled_forward(fam, [[1, 0]], [0.0])[:, 0]
         array([0.  , 0.5 , 0.25])
@@ -183,7 +183,7 @@ def reshuffled_backward(family, perms, x0) -> np.ndarray:
     reversed uniform permutation is uniform.
 
     Example:
-        >>> from theory.family import AffineFamily
+        >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
         >>> reshuffled_backward(fam, [[1, 0]], [0.0])[:, 0]
         array([0. , 0.5, 0.5])
@@ -223,7 +223,7 @@ def palindromic(half_family, perms, x0) -> np.ndarray:
         x0: start point, shape ``(d,)``.
 
     Example:
-        >>> from theory.family import AffineFamily
+        >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
         >>> palindromic(fam, [[1, 0]], [0.0])[:, 0]   # S1, S0, S0, S1
         array([0.    , 0.5   , 0.25  , 0.125 , 0.5625])
@@ -257,7 +257,7 @@ def run_order(name, family, n_epochs, x0, rng=None, **options) -> OrderRun:
             out-of-range option; TypeError: non-integer ``window``.
 
     Example:
-        >>> from theory.family import AffineFamily
+        >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
         >>> run = run_order("moving_window", fam, 3, [0.0], rng=0, window=2)
         >>> run.trajectory.shape, run.applications

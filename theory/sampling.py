@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theory._validate import as_positive_float, as_positive_int
-from theory.contraction import ContractionCertificate, certify
-from theory.ensemble import backward_ensemble, sample_word_array
-from theory.family import check_family, check_point
+from revsgd.theory._validate import as_positive_float, as_positive_int
+from revsgd.theory.contraction import ContractionCertificate, certify
+from revsgd.theory.ensemble import backward_ensemble, sample_word_array
+from revsgd.theory.family import check_family, check_point
 
 __all__ = ["CertifiedSample", "sample_stationary"]
 
@@ -65,7 +65,7 @@ def sample_stationary(family, m, tol, rng=None, x0=None) -> CertifiedSample:
         ValueError: ``m <= 0``, ``tol <= 0``, or a family that is not a uniform contraction.
 
     Example:
-        >>> from theory.family import AffineFamily
+        >>> from revsgd.theory.family import AffineFamily
         >>> cantor = AffineFamily([[[1 / 3]], [[1 / 3]]], [[0.0], [2 / 3]])
         >>> s = sample_stationary(cantor, 5, 1e-9, rng=0)
         >>> s.depth, s.error_bound <= 1e-9, s.draws.shape

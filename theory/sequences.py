@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from theory._validate import as_generator, as_nonnegative_int, as_positive_int, as_probabilities
+from revsgd.theory._validate import as_generator, as_nonnegative_int, as_positive_int, as_probabilities
 
 __all__ = ["SCHEMES", "sample_indices"]
 

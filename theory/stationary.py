@@ -40,8 +40,8 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse.linalg
 
-from theory._validate import as_nonnegative_int, as_positive_int
-from theory.family import AffineFamily
+from revsgd.theory._validate import as_nonnegative_int, as_positive_int
+from revsgd.theory.family import AffineFamily
 
 __all__ = [
     "StationaryMoments",
@@ -169,7 +169,7 @@ def solve_stationary(
         RuntimeError: the iterative solver did not reach ``1000 * rtol`` relative residual.
 
     Example:
-        >>> from theory.family import AffineFamily
+        >>> from revsgd.theory.family import AffineFamily
         >>> cantor = AffineFamily([[[1 / 3]], [[1 / 3]]], [[0.0], [2 / 3]])
         >>> sm = solve_stationary(cantor)
         >>> round(float(sm.mean[0]), 12), round(float(sm.cov[0, 0]), 12)
@@ -262,7 +262,7 @@ def stationary_moments(family, **options) -> tuple[np.ndarray, np.ndarray]:
     r"""``(mean, cov)`` of the stationary law: :func:`solve_stationary` without the report.
 
     Example:
-        >>> from theory.family import AffineFamily
+        >>> from revsgd.theory.family import AffineFamily
         >>> chain = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
         >>> m, S = stationary_moments(chain)   # uniform on [0, 1]
         >>> float(m[0]), round(float(S[0, 0]) * 12, 12)

@@ -15,7 +15,7 @@ Requires the ``test`` extra (``pip install revsgd[test]``).
 
 Example:
     >>> from hypothesis import given
-    >>> from theory.strategies import affine_families
+    >>> from revsgd.theory.strategies import affine_families
     >>> @given(affine_families(max_dim=3))
     ... def test_contracts(fam):
     ...     assert fam.lipschitz().max() < 1
@@ -31,10 +31,10 @@ try:
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError(
-        "theory.strategies needs hypothesis: install the test extra, pip install 'revsgd[test]'"
+        "revsgd.theory.strategies needs hypothesis: install the test extra, pip install 'revsgd[test]'"
     ) from exc
 
-from theory.family import AffineFamily
+from revsgd.theory.family import AffineFamily
 
 __all__ = ["affine_families", "index_sequences", "orthogonal", "seeds"]
 

@@ -25,9 +25,9 @@ from typing import Iterator
 
 import numpy as np
 
-from theory._validate import as_generator, as_nonnegative_int, as_positive_int
-from theory.ensemble import _check_start, _sweep
-from theory.family import check_family
+from revsgd.theory._validate import as_generator, as_nonnegative_int, as_positive_int
+from revsgd.theory.ensemble import _check_start, _sweep
+from revsgd.theory.family import check_family
 
 __all__ = ["stream_forward_ensemble", "WORD_BUDGET"]
 
@@ -54,7 +54,7 @@ def stream_forward_ensemble(
         TypeError / ValueError: bad family, counts, start point or spacing (named).
 
     Example:
-        >>> from theory.family import AffineFamily
+        >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
         >>> [t for t, X in stream_forward_ensemble(fam, 3, 5, [0.0], rng=0, every=2)]
         [0, 2, 4, 5]

@@ -76,9 +76,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theory._validate import as_index_array, as_nonnegative_int, as_positive_float, as_positive_int
-from theory.contraction import certify
-from theory.family import AffineFamily, check_family, check_point
+from revsgd.theory._validate import as_index_array, as_nonnegative_int, as_positive_float, as_positive_int
+from revsgd.theory.contraction import certify
+from revsgd.theory.family import AffineFamily, check_family, check_point
 
 __all__ = [
     "WindowedRun",
@@ -158,7 +158,7 @@ def moving_window(family, idx, x0, window) -> WindowedRun:
 
     Example:
         >>> import numpy as np
-        >>> from theory.family import AffineFamily
+        >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
         >>> moving_window(fam, [1, 0, 0], np.zeros(1), 2).trajectory[:, 0]
         array([0.   , 0.5  , 0.5  , 0.125])
@@ -274,7 +274,7 @@ def block_backward(family, idx, x0, window, tol=None) -> WindowedRun:
 
     Example:
         >>> import numpy as np
-        >>> from theory.family import AffineFamily
+        >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
         >>> block_backward(fam, [1, 0, 0], np.zeros(1), 2).trajectory[:, 0]  # z_3 = T0 T1 (T0(0))
         array([0.  , 0.5 , 0.25, 0.25])

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.quadratic import Quadratic
-from theory.family import AffineFamily
+from revsgd.models.quadratic import Quadratic
+from revsgd.theory.family import AffineFamily
 
 __all__ = [
     "orthogonal",

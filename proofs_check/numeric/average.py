@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from proofs_check.registry import Outcome, register_check
-from theory.family import AffineFamily
-from theory.lyapunov import classify, lyapunov_exponent
+from revsgd.proofs_check.registry import Outcome, register_check
+from revsgd.theory.family import AffineFamily
+from revsgd.theory.lyapunov import classify, lyapunov_exponent
 
 __all__ = ["c8_exponent_one_dimensional", "c8_classification_controls"]
 

@@ -53,11 +53,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtri
 
-from models.logistic import Logistic
-from models.noisy_1d import NoisyOneDim
-from proofs_check.registry import Outcome, register_check
-from theory.contraction import certify
-from theory.ensemble import forward_ensemble, sample_word_array
+from revsgd.models.logistic import Logistic
+from revsgd.models.noisy_1d import NoisyOneDim
+from revsgd.proofs_check.registry import Outcome, register_check
+from revsgd.theory.contraction import certify
+from revsgd.theory.ensemble import forward_ensemble, sample_word_array
 
 __all__ = [
     "StationaryMeans",

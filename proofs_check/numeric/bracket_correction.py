@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.logistic import Logistic
-from proofs_check.numeric._instances import DIMENSIONS, EPS, random_quadratic
-from proofs_check.registry import Outcome, register_check
-from theory.bracket_correction import bracket_sum, corrected_forward
-from theory.iterate import backward_at
-from theory.sequences import sample_indices
+from revsgd.models.logistic import Logistic
+from revsgd.proofs_check.numeric._instances import DIMENSIONS, EPS, random_quadratic
+from revsgd.proofs_check.registry import Outcome, register_check
+from revsgd.theory.bracket_correction import bracket_sum, corrected_forward
+from revsgd.theory.iterate import backward_at
+from revsgd.theory.sequences import sample_indices
 
 __all__ = [
     "c7_bracket_sum_fast_matches_double_sum",

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from proofs_check.numeric._instances import DIMENSIONS, iterate_scale, random_contraction, roundoff
-from proofs_check.registry import Outcome, register_check
-from theory.contraction import certify, contraction_factor
-from theory.family import AffineFamily
-from theory.iterate import backward, forward
-from theory.sequences import sample_indices
+from revsgd.proofs_check.numeric._instances import DIMENSIONS, iterate_scale, random_contraction, roundoff
+from revsgd.proofs_check.registry import Outcome, register_check
+from revsgd.theory.contraction import certify, contraction_factor
+from revsgd.theory.family import AffineFamily
+from revsgd.theory.iterate import backward, forward
+from revsgd.theory.sequences import sample_indices
 
 __all__ = [
     "c1_cauchy_bound",

@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from models.logistic import Logistic
-from proofs_check.numeric._instances import iterate_scale, roundoff
-from proofs_check.registry import Outcome, register_check
-from theory.contraction import certify, limit_bound
-from theory.ensemble import forward_ensemble, sample_word_array
-from theory.iterate import backward, backward_certified
-from theory.sequences import sample_indices
+from revsgd.models.logistic import Logistic
+from revsgd.proofs_check.numeric._instances import iterate_scale, roundoff
+from revsgd.proofs_check.registry import Outcome, register_check
+from revsgd.theory.contraction import certify, limit_bound
+from revsgd.theory.ensemble import forward_ensemble, sample_word_array
+from revsgd.theory.iterate import backward, backward_certified
+from revsgd.theory.sequences import sample_indices
 
 __all__ = [
     "random_logistic",

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from proofs_check.numeric._instances import (
+from revsgd.proofs_check.numeric._instances import (
     DIMENSIONS,
     iterate_scale,
     random_contraction,
     random_quadratic,
     roundoff,
 )
-from proofs_check.registry import Outcome, register_check
-from theory.contraction import certify
-from theory.distributions import ks_two_sample
-from theory.iterate import backward, forward
-from theory.orders import palindromic
-from theory.windows import block_backward, block_backward_bound, moving_window
+from revsgd.proofs_check.registry import Outcome, register_check
+from revsgd.theory.contraction import certify
+from revsgd.theory.distributions import ks_two_sample
+from revsgd.theory.iterate import backward, forward
+from revsgd.theory.orders import palindromic
+from revsgd.theory.windows import block_backward, block_backward_bound, moving_window
 
 __all__ = ["c1_block_backward_bound", "c2_windowed_same_law", "c7_palindrome_slope"]
 

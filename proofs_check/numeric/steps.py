@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from proofs_check.numeric._instances import DIMENSIONS, EPS, random_quadratic
-from proofs_check.registry import Outcome, register_check
-from theory.iterate import backward, forward
-from theory.sequences import sample_indices
+from revsgd.proofs_check.numeric._instances import DIMENSIONS, EPS, random_quadratic
+from revsgd.proofs_check.registry import Outcome, register_check
+from revsgd.theory.iterate import backward, forward
+from revsgd.theory.sequences import sample_indices
 
 __all__ = ["c4_learning_rate_edges", "c7_bracket_exact", "c7_order_gap_slope"]
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import sympy as sp
 
-from proofs_check.symbolic._verdict import coefficients_in
+from revsgd.proofs_check.symbolic._verdict import coefficients_in
 
 __all__ = ["truncate", "taylor_at", "gradient", "hessian", "gradient_step_jet"]
 

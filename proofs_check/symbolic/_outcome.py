@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 
-from proofs_check.registry import Outcome
-from proofs_check.symbolic._verdict import Verdict
+from revsgd.proofs_check.registry import Outcome
+from revsgd.proofs_check.symbolic._verdict import Verdict
 
 __all__ = ["symbolic_outcome"]
 

@@ -25,11 +25,11 @@ import itertools
 import numpy as np
 import sympy as sp
 
-from proofs_check.registry import register_check
-from proofs_check.symbolic import _numeric as num
-from proofs_check.symbolic._jets import gradient, gradient_step_jet, hessian
-from proofs_check.symbolic._outcome import symbolic_outcome
-from proofs_check.symbolic._verdict import all_hold, identity_holds, series_agree
+from revsgd.proofs_check.registry import register_check
+from revsgd.proofs_check.symbolic import _numeric as num
+from revsgd.proofs_check.symbolic._jets import gradient, gradient_step_jet, hessian
+from revsgd.proofs_check.symbolic._outcome import symbolic_outcome
+from revsgd.proofs_check.symbolic._verdict import all_hold, identity_holds, series_agree
 
 __all__ = [
     "quadratic_step",

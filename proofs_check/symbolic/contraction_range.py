@@ -14,10 +14,10 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from proofs_check.registry import register_check
-from proofs_check.symbolic import _numeric as num
-from proofs_check.symbolic._outcome import symbolic_outcome
-from proofs_check.symbolic._verdict import (
+from revsgd.proofs_check.registry import register_check
+from revsgd.proofs_check.symbolic import _numeric as num
+from revsgd.proofs_check.symbolic._outcome import symbolic_outcome
+from revsgd.proofs_check.symbolic._verdict import (
     all_hold,
     identity_holds,
     intersect_intervals,

@@ -14,11 +14,11 @@ import itertools
 import numpy as np
 import sympy as sp
 
-from proofs_check.registry import Outcome, register_check
-from proofs_check.symbolic import _numeric as num
-from proofs_check.symbolic._outcome import symbolic_outcome
-from proofs_check.symbolic._verdict import all_hold, multisets_equal
-from proofs_check.symbolic.composition import compose_backward, compose_forward
+from revsgd.proofs_check.registry import Outcome, register_check
+from revsgd.proofs_check.symbolic import _numeric as num
+from revsgd.proofs_check.symbolic._outcome import symbolic_outcome
+from revsgd.proofs_check.symbolic._verdict import all_hold, multisets_equal
+from revsgd.proofs_check.symbolic.composition import compose_backward, compose_forward
 
 __all__ = ["word_laws", "forward_backward_same_law"]
 

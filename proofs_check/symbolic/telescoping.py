@@ -17,11 +17,11 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from proofs_check.registry import register_check
-from proofs_check.symbolic import _numeric as num
-from proofs_check.symbolic._outcome import symbolic_outcome
-from proofs_check.symbolic._verdict import Verdict, all_hold, identity_holds
-from proofs_check.symbolic.composition import MAX_WORD, affine_symbols, compose_backward
+from revsgd.proofs_check.registry import register_check
+from revsgd.proofs_check.symbolic import _numeric as num
+from revsgd.proofs_check.symbolic._outcome import symbolic_outcome
+from revsgd.proofs_check.symbolic._verdict import Verdict, all_hold, identity_holds
+from revsgd.proofs_check.symbolic.composition import MAX_WORD, affine_symbols, compose_backward
 
 __all__ = ["branch_where", "telescoping_increment", "geometric_tail_sum"]
 

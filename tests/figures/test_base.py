@@ -4,9 +4,9 @@ import matplotlib
 import numpy as np
 import pytest
 
-from figures import FIGURES, build, build_all, load, read_csv, render, write_csv
-from figures import style
-from figures.base import check_data
+from revsgd.figures import FIGURES, build, build_all, load, read_csv, render, write_csv
+from revsgd.figures import style
+from revsgd.figures.base import check_data
 
 
 def test_registry_names_match_modules():

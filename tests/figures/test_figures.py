@@ -9,11 +9,11 @@ import math
 import numpy as np
 import pytest
 
-from figures import FIGURES, build_all, load, read_csv, render
-from figures import style
-from figures._problems import least_squares_2d
-from models import two_batch_quadratic
-from theory import stationary_moments
+from revsgd.figures import FIGURES, build_all, load, read_csv, render
+from revsgd.figures import style
+from revsgd.figures._problems import least_squares_2d
+from revsgd.models import two_batch_quadratic
+from revsgd.theory import stationary_moments
 
 EPS = np.finfo(float).eps
 _CACHE = {}
@@ -145,7 +145,7 @@ def test_increments_figure():
 
 
 def test_cantor_cdf_against_the_level_12_staircase():
-    from theory import cantor_cdf
+    from revsgd.theory import cantor_cdf
 
     level = 12
     left = np.zeros(1)
@@ -173,7 +173,7 @@ def test_same_law_forward_and_backward_match_the_exact_cdf(panel):
 
 def test_same_law_small_n_is_not_yet_stationary():
     d = data_of("same_law")
-    from theory import cantor_cdf
+    from revsgd.theory import cantor_cdf
 
     cantor = cantor_cdf((d["x"] + 1) / 2)
     assert np.max(np.abs(d["exact_cdf_0"] - cantor)) > 0.05
@@ -281,7 +281,7 @@ def test_brackets_slope_two_and_exact_for_quadratics():
 
 
 def test_brackets_gap_vector_matches_the_commutator_sum():
-    from theory import backward, forward
+    from revsgd.theory import backward, forward
 
     d = data_of("brackets")
     model = least_squares_2d()

@@ -7,8 +7,8 @@ false-alarm rate below 1e-3 per comparison at the fixed seed.
 
 import pytest
 
-from figures import orders as fig_module
-from figures.base import render
+from revsgd.figures import orders as fig_module
+from revsgd.figures.base import render
 
 IID_WORDS = ("iid_forward", "iid_backward", "moving_window", "block_backward")
 CONVERGING = ("iid_backward", "reshuffled_backward", "block_backward")

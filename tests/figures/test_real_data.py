@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from figures import real_data as fig_module
+from revsgd.figures import real_data as fig_module
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import pytest
 
 pytest.importorskip("sklearn")
 
-from models import breast_cancer, diabetes  # noqa: E402
-from models.data import split_standardize  # noqa: E402
+from revsgd.models import breast_cancer, diabetes  # noqa: E402
+from revsgd.models.data import split_standardize  # noqa: E402
 
 EPS = np.finfo(float).eps
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from models import LeastSquares
+from revsgd.models import LeastSquares
 
 EPS = np.finfo(float).eps
 

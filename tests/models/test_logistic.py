@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models import Logistic, LogisticStepFamily
-from theory import Family
-from theory.contraction import certify
-from theory.iterate import backward, backward_certified, forward
-from theory.sequences import sample_indices
+from revsgd.models import Logistic, LogisticStepFamily
+from revsgd.theory import Family
+from revsgd.theory.contraction import certify
+from revsgd.theory.iterate import backward, backward_certified, forward
+from revsgd.theory.sequences import sample_indices
 
 EPS = np.finfo(float).eps
 # sup |d^3/dz^3 log(1 + e^{-z})| = sup |sigma''| = 1/(6 sqrt 3); sup |sigma'''| = 1/8.

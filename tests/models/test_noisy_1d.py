@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.noisy_1d import NoisyOneDim, NoisyStepFamily
-from theory import Family
-from theory.contraction import certify
-from theory.iterate import backward, backward_certified
-from theory.sampling import sample_stationary
+from revsgd.models.noisy_1d import NoisyOneDim, NoisyStepFamily
+from revsgd.theory import Family
+from revsgd.theory.contraction import certify
+from revsgd.theory.iterate import backward, backward_certified
+from revsgd.theory.sampling import sample_stationary
 
 EPS = np.finfo(float).eps
 

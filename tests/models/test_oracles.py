@@ -18,7 +18,7 @@ import pytest
 sklearn = pytest.importorskip("sklearn")
 from sklearn.linear_model import LogisticRegression, Ridge  # noqa: E402
 
-from models import LeastSquares, Logistic, breast_cancer, diabetes  # noqa: E402
+from revsgd.models import LeastSquares, Logistic, breast_cancer, diabetes  # noqa: E402
 
 EPS = np.finfo(float).eps
 

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from models import Quadratic, two_batch_quadratic
-from models.strategies import quadratic_models
-from theory.strategies import seeds
+from revsgd.models import Quadratic, two_batch_quadratic
+from revsgd.models.strategies import quadratic_models
+from revsgd.theory.strategies import seeds
 
 EPS = np.finfo(float).eps
 

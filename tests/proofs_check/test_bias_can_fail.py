@@ -12,14 +12,14 @@ import importlib
 import numpy as np
 import pytest
 
-from models.noisy_1d import NoisyOneDim
-from proofs_check import registry
-from proofs_check.numeric import bias, logistic
-from proofs_check.registry import check_rng
-from theory.ensemble import forward_ensemble
-from theory.family import AffineFamily
-from theory.iterate import backward, backward_certified, forward
-from theory.stationary import stationary_moments
+from revsgd.models.noisy_1d import NoisyOneDim
+from revsgd.proofs_check import registry
+from revsgd.proofs_check.numeric import bias, logistic
+from revsgd.proofs_check.registry import check_rng
+from revsgd.theory.ensemble import forward_ensemble
+from revsgd.theory.family import AffineFamily
+from revsgd.theory.iterate import backward, backward_certified, forward
+from revsgd.theory.stationary import stationary_moments
 
 
 def ignores_h(families, *args, **kwargs):
@@ -82,8 +82,8 @@ def test_checks_are_registered_once_and_reimport_is_harmless():
     assert len(names) == 9
     for name in names:
         assert registry.REGISTRY[name].func is getattr(importlib.import_module(
-            "proofs_check.numeric.bias" if name.startswith("c9_") else "proofs_check.numeric.logistic"), name)
-    importlib.import_module("proofs_check.numeric.bias")  # cached: no duplicate registration
+            "revsgd.proofs_check.numeric.bias" if name.startswith("c9_") else "revsgd.proofs_check.numeric.logistic"), name)
+    importlib.import_module("revsgd.proofs_check.numeric.bias")  # cached: no duplicate registration
     assert {registry.REGISTRY[n].claim for n in names} == {"C1", "C3", "C9"}
 
 

@@ -9,9 +9,9 @@ correction scaled by h instead of h^2, and a fast sum whose prefix sums are off 
 import numpy as np
 import pytest
 
-from proofs_check.numeric import bracket_correction as checks
-from proofs_check.registry import REGISTRY, check_rng
-from theory.bracket_correction import CorrectedForward, bracket_sum, corrected_forward
+from revsgd.proofs_check.numeric import bracket_correction as checks
+from revsgd.proofs_check.registry import REGISTRY, check_rng
+from revsgd.theory.bracket_correction import CorrectedForward, bracket_sum, corrected_forward
 
 
 def wrong_sign(model, h, idx, x0):

@@ -9,20 +9,20 @@ import numpy as np
 import pytest
 import sympy as sp
 
-import proofs_check.symbolic  # noqa: F401  (registers the checks)
-from proofs_check.registry import REGISTRY, run_check
-from proofs_check.symbolic import brackets, composition, same_law, stationary, telescoping
-from proofs_check.symbolic._jets import gradient, gradient_step_jet, hessian
-from proofs_check.symbolic._outcome import symbolic_outcome
-from proofs_check.symbolic._verdict import (
+import revsgd.proofs_check.symbolic  # noqa: F401  (registers the checks)
+from revsgd.proofs_check.registry import REGISTRY, run_check
+from revsgd.proofs_check.symbolic import brackets, composition, same_law, stationary, telescoping
+from revsgd.proofs_check.symbolic._jets import gradient, gradient_step_jet, hessian
+from revsgd.proofs_check.symbolic._outcome import symbolic_outcome
+from revsgd.proofs_check.symbolic._verdict import (
     Verdict,
     identity_holds,
     interval_matches,
     multisets_equal,
     series_agree,
 )
-from proofs_check.symbolic.composition import affine_symbols, compose_backward
-from proofs_check.symbolic.contraction_range import contracting_steps
+from revsgd.proofs_check.symbolic.composition import affine_symbols, compose_backward
+from revsgd.proofs_check.symbolic.contraction_range import contracting_steps
 
 h = sp.Symbol("h")
 

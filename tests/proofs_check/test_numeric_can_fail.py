@@ -10,10 +10,10 @@ exact-trajectory tests in tests/theory/test_iterate.py catch it.)
 import numpy as np
 import pytest
 
-from proofs_check.numeric import average, contraction, steps
-from theory.lyapunov import ContractionClass
-from proofs_check.registry import check_rng
-from theory.iterate import backward, forward
+from revsgd.proofs_check.numeric import average, contraction, steps
+from revsgd.theory.lyapunov import ContractionClass
+from revsgd.proofs_check.registry import check_rng
+from revsgd.theory.iterate import backward, forward
 
 
 def factor_ignoring_mu(model, lr):
@@ -30,7 +30,7 @@ def always_converges(family, **_):
 
 
 def biased_estimator(family, **kwargs):
-    from theory.lyapunov import lyapunov_exponent
+    from revsgd.theory.lyapunov import lyapunov_exponent
 
     est = lyapunov_exponent(family, **kwargs)
     shift = 0.05
@@ -59,7 +59,7 @@ def test_check_rejects_broken_implementation(check, broken):
 
 
 def test_bracket_check_rejects_wrong_sign(monkeypatch):
-    from models.quadratic import Quadratic
+    from revsgd.models.quadratic import Quadratic
 
     assert steps.c7_bracket_exact(check_rng("c7", 0)).passed
     monkeypatch.setattr(Quadratic, "gradient", lambda self, k, x: self.q[k] - self.H[k] @ np.asarray(x))

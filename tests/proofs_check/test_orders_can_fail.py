@@ -7,10 +7,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from proofs_check.numeric import orders
-from proofs_check.registry import check_rng
-from theory.iterate import forward
-from theory.windows import moving_window
+from revsgd.proofs_check.numeric import orders
+from revsgd.proofs_check.registry import check_rng
+from revsgd.theory.iterate import forward
+from revsgd.theory.windows import moving_window
 
 
 def palindrome_without_reverse(half_family, perms, x0):

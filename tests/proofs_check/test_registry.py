@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from proofs_check import registry
-from proofs_check.registry import Check, CheckResult, Outcome, register, run_check, run_checks, select
+from revsgd.proofs_check import registry
+from revsgd.proofs_check.registry import Check, CheckResult, Outcome, register, run_check, run_checks, select
 
 
 def ok(rng):

@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from proofs_check.registry import CheckResult
-from proofs_check.report import format_table, jsonable, latex_fragment, results_to_json, write_json, write_latex
+from revsgd.proofs_check.registry import CheckResult
+from revsgd.proofs_check.report import format_table, jsonable, latex_fragment, results_to_json, write_json, write_latex
 
 RESULTS = [
     CheckResult("C1", "good_check", "symbolic", "d=3", np.float64(1e-16), "residual 0", True, 0.25, r"a_1 = a_1"),

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
-import proofs_check.symbolic  # noqa: F401  (registers the checks)
-from proofs_check.__main__ import main
-from proofs_check.registry import run_check, select
-from proofs_check.symbolic import _numeric as num
-from proofs_check.symbolic._jets import taylor_at, truncate
-from proofs_check.symbolic._verdict import coefficients_in, series_coefficients
-from proofs_check.symbolic.brackets import taylor_coefficients_numeric
-from proofs_check.symbolic.stationary import stationary_moments_1d
+import revsgd.proofs_check.symbolic  # noqa: F401  (registers the checks)
+from revsgd.proofs_check.__main__ import main
+from revsgd.proofs_check.registry import run_check, select
+from revsgd.proofs_check.symbolic import _numeric as num
+from revsgd.proofs_check.symbolic._jets import taylor_at, truncate
+from revsgd.proofs_check.symbolic._verdict import coefficients_in, series_coefficients
+from revsgd.proofs_check.symbolic.brackets import taylor_coefficients_numeric
+from revsgd.proofs_check.symbolic.stationary import stationary_moments_1d
 
 SYMBOLIC = select(kind="symbolic")
 
@@ -113,6 +113,6 @@ def test_command_line_bad_arguments_exit_2(argv):
 
 
 def test_command_line_exits_1_on_a_failure(monkeypatch):
-    from proofs_check.symbolic import fixed_points
+    from revsgd.proofs_check.symbolic import fixed_points
     monkeypatch.setattr(fixed_points.num, "max_abs_error", lambda a, b: float("nan"))
     assert main(["--only", "C3", "--kind", "symbolic"]) == 1

@@ -11,12 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.tolerances import iterate_scale, trajectory_tol
-from theory import backward, backward_last, forward, forward_last
-from theory import affine_scan
-from theory.affine_scan import backward_affine, forward_affine
-from theory.family import AffineFamily
-from theory.reference import backward_naive_affine, forward_naive
-from theory.strategies import affine_families, index_sequences, seeds
+from revsgd.theory import backward, backward_last, forward, forward_last
+from revsgd.theory import affine_scan
+from revsgd.theory.affine_scan import backward_affine, forward_affine
+from revsgd.theory.family import AffineFamily
+from revsgd.theory.reference import backward_naive_affine, forward_naive
+from revsgd.theory.strategies import affine_families, index_sequences, seeds
 
 
 @st.composite

@@ -18,19 +18,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import theory.bracket_correction as bc
-from models import Logistic, Quadratic
-from models.strategies import quadratic_models
-from theory.bracket_correction import (
+import revsgd.theory.bracket_correction as bc
+from revsgd.models import Logistic, Quadratic
+from revsgd.models.strategies import quadratic_models
+from revsgd.theory.bracket_correction import (
     GradientOracle,
     bracket_sum,
     corrected_forward,
     corrected_forward_cost,
     corrected_forward_windows,
 )
-from theory.iterate import backward_at, forward
-from theory.sequences import sample_indices
-from theory.strategies import orthogonal, seeds
+from revsgd.theory.iterate import backward_at, forward
+from revsgd.theory.sequences import sample_indices
+from revsgd.theory.strategies import orthogonal, seeds
 
 EPS = np.finfo(float).eps
 HS = np.geomspace(1e-3, 1e-2, 6)

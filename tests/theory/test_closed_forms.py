@@ -6,8 +6,8 @@ the certified error tol = 1e-9 shifts the empirical CDF by far less than the KS 
 
 import numpy as np
 
-from models import bernoulli_convolution, binary_chain, cantor_maps, two_batch_quadratic
-from theory import (
+from revsgd.models import bernoulli_convolution, binary_chain, cantor_maps, two_batch_quadratic
+from revsgd.theory import (
     arcsine_cdf,
     backward_ensemble,
     cantor_cdf,

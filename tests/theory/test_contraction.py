@@ -10,10 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.tolerances import iterate_scale, trajectory_tol
-from theory import backward, certify, forward, steps_for_tolerance
-from theory.contraction import cauchy_bound, contraction_factor, displacement_constant, limit_bound
-from theory.family import AffineFamily
-from theory.strategies import affine_families, index_sequences, seeds
+from revsgd.theory import backward, certify, forward, steps_for_tolerance
+from revsgd.theory.contraction import cauchy_bound, contraction_factor, displacement_constant, limit_bound
+from revsgd.theory.family import AffineFamily
+from revsgd.theory.strategies import affine_families, index_sequences, seeds
 
 
 @st.composite

@@ -7,8 +7,8 @@ that a correct implementation fails for a fresh seed).
 import numpy as np
 import pytest
 
-from theory.analytic_laws import arcsine_cdf, cantor_cdf, uniform_cdf
-from theory.distributions import (
+from revsgd.theory.analytic_laws import arcsine_cdf, cantor_cdf, uniform_cdf
+from revsgd.theory.distributions import (
     energy_test,
     ks_one_sample,
     ks_two_sample,

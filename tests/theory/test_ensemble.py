@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.tolerances import iterate_scale, trajectory_tol
-from theory import (
+from revsgd.theory import (
     backward,
     backward_ensemble,
     forward,
@@ -14,7 +14,7 @@ from theory import (
     sample_forward_ensemble,
     sample_word_array,
 )
-from theory.strategies import affine_families, seeds
+from revsgd.theory.strategies import affine_families, seeds
 
 
 class OpaqueFamily:
@@ -60,7 +60,7 @@ def test_ensemble_matches_loop_over_chains(problem, opaque):
 
 
 def test_common_start_point_is_broadcast():
-    from models import cantor_maps
+    from revsgd.models import cantor_maps
 
     fam = cantor_maps()
     idx = np.array([[0, 1, 1], [1, 0, 0]])
@@ -73,7 +73,7 @@ def test_common_start_point_is_broadcast():
 
 
 def test_sampled_words_follow_probs():
-    from theory import AffineFamily
+    from revsgd.theory import AffineFamily
 
     fam = AffineFamily(np.zeros((3, 1, 1)), np.zeros((3, 1)), [0.2, 0.0, 0.8])
     words = sample_word_array(fam, 2000, 5, rng=7)
@@ -96,7 +96,7 @@ def test_sampled_words_follow_probs():
     ],
 )
 def test_bad_input(kwargs, match):
-    from models import cantor_maps
+    from revsgd.models import cantor_maps
 
     args = dict(idx=np.zeros((2, 3), int), x0=np.zeros(1), record=None) | kwargs
     with pytest.raises(ValueError, match=match):
@@ -105,8 +105,8 @@ def test_bad_input(kwargs, match):
 
 @pytest.mark.parametrize("K, d", [(1, 1), (7, 3), (300, 2)])  # 8-bit and 16-bit sort keys
 def test_grouped_affine_sweep_matches_the_gathered_naive_sweep(K, d):
-    from theory.family import AffineFamily
-    from theory.reference import forward_ensemble_naive_affine
+    from revsgd.theory.family import AffineFamily
+    from revsgd.theory.reference import forward_ensemble_naive_affine
 
     rng = np.random.default_rng(K)
     A = rng.standard_normal((K, d, d))  # non-symmetric, contractive

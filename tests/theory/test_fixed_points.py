@@ -11,8 +11,8 @@ import numpy as np
 from hypothesis import given
 
 from tests.tolerances import iterate_scale, trajectory_tol
-from theory import AffineFamily, backward, certify, contraction_factor, forward, sample_indices
-from theory.strategies import affine_families, seeds
+from revsgd.theory import AffineFamily, backward, certify, contraction_factor, forward, sample_indices
+from revsgd.theory.strategies import affine_families, seeds
 
 
 def expected_step(fam, x):

@@ -6,10 +6,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.tolerances import iterate_scale, trajectory_tol
-from theory import backward, backward_at, backward_certified, forward
-from theory.family import AffineFamily
-from theory.reference import backward_naive, backward_naive_affine, forward_naive
-from theory.strategies import affine_families, index_sequences, seeds
+from revsgd.theory import backward, backward_at, backward_certified, forward
+from revsgd.theory.family import AffineFamily
+from revsgd.theory.reference import backward_naive, backward_naive_affine, forward_naive
+from revsgd.theory.strategies import affine_families, index_sequences, seeds
 
 
 class OpaqueFamily:

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 import scipy.linalg
 
-from models import LeastSquares
-from theory import AffineFamily, sample_forward_ensemble, stationary_moments
+from revsgd.models import LeastSquares
+from revsgd.theory import AffineFamily, sample_forward_ensemble, stationary_moments
 
 EPS = np.finfo(float).eps
 

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from models import LeastSquares
+from revsgd.models import LeastSquares
 from tests.tolerances import trajectory_tol
-from theory import AffineFamily, backward, forward, sample_indices
-from theory.lyapunov import backward_increments, classify, lyapunov_exponent, mean_log_lipschitz
+from revsgd.theory import AffineFamily, backward, forward, sample_indices
+from revsgd.theory.lyapunov import backward_increments, classify, lyapunov_exponent, mean_log_lipschitz
 
 # fixed points 2 and -2: no common fixed point, so the forward chain keeps moving
 HALF_AND_THREE_HALVES = AffineFamily([[[0.5]], [[1.5]]], [[1.0], [1.0]])

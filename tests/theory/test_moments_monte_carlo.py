@@ -20,8 +20,8 @@ at most 31 * 6.8e-6 = 2.1e-4 (and the seeds are fixed, so the outcome is reprodu
 import numpy as np
 import pytest
 
-from theory import AffineFamily, sample_stationary, stationary_moments
-from theory.strategies import orthogonal
+from revsgd.theory import AffineFamily, sample_stationary, stationary_moments
+from revsgd.theory.strategies import orthogonal
 
 Z = 4.5
 M = 20000

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models import Quadratic
+from revsgd.models import Quadratic
 from tests.tolerances import iterate_scale, trajectory_tol
 from tests.opaque import OpaqueFamily
-from theory import backward, forward, ks_two_sample
-from theory.family import AffineFamily
-from theory.orders import (
+from revsgd.theory import backward, forward, ks_two_sample
+from revsgd.theory.family import AffineFamily
+from revsgd.theory.orders import (
     ORDERS,
     palindromic,
     palindromic_word,
@@ -23,8 +23,8 @@ from theory.orders import (
     run_order,
     sample_epochs,
 )
-from theory.strategies import affine_families, orthogonal, seeds
-from theory.windows import block_backward, moving_window
+from revsgd.theory.strategies import affine_families, orthogonal, seeds
+from revsgd.theory.windows import block_backward, moving_window
 
 ALPHA = 1e-3
 

@@ -25,8 +25,8 @@ r"""C2 (forward and backward share their law; W_1 rate), C3 (interpolation) and 
 import numpy as np
 import pytest
 
-from models import bernoulli_convolution
-from theory import (
+from revsgd.models import bernoulli_convolution
+from revsgd.theory import (
     AffineFamily,
     arcsine_cdf,
     cantor_cdf,
@@ -40,7 +40,7 @@ from theory import (
     sample_word_array,
     wasserstein_1d,
 )
-from theory.strategies import orthogonal
+from revsgd.theory.strategies import orthogonal
 
 EPS = np.finfo(float).eps
 

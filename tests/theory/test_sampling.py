@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from models import bernoulli_convolution, binary_chain, cantor_maps
-from theory import AffineFamily, backward, sample_stationary, sample_word_array, steps_for_tolerance
+from revsgd.models import bernoulli_convolution, binary_chain, cantor_maps
+from revsgd.theory import AffineFamily, backward, sample_stationary, sample_word_array, steps_for_tolerance
 
 
 def test_draws_are_within_bound_of_long_backward_limit():

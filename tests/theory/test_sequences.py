@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from theory import sample_indices
+from revsgd.theory import sample_indices
 
 
 def test_iid_follows_probs():

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models import bernoulli_convolution, binary_chain, cantor_maps, two_batch_quadratic
-from theory import AffineFamily, mean_square_operator, mean_square_radius, solve_stationary, stationary_moments
-from theory.strategies import affine_families
+from revsgd.models import bernoulli_convolution, binary_chain, cantor_maps, two_batch_quadratic
+from revsgd.theory import AffineFamily, mean_square_operator, mean_square_radius, solve_stationary, stationary_moments
+from revsgd.theory.strategies import affine_families
 
 EPS = np.finfo(float).eps
 

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.strategies import quadratic_models
-from theory import contraction_factor
-from theory.strategies import affine_families, index_sequences
+from revsgd.models.strategies import quadratic_models
+from revsgd.theory import contraction_factor
+from revsgd.theory.strategies import affine_families, index_sequences
 
 EPS = np.finfo(float).eps
 

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from tests.tolerances import iterate_scale, trajectory_tol
-from theory import forward
-from theory import streaming
-from theory.family import AffineFamily
-from theory.streaming import stream_forward_ensemble
+from revsgd.theory import forward
+from revsgd.theory import streaming
+from revsgd.theory.family import AffineFamily
+from revsgd.theory.streaming import stream_forward_ensemble
 
 
 class Recorder:

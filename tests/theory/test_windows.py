@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from tests.tolerances import iterate_scale, trajectory_tol
 from tests.opaque import OpaqueFamily
-from theory import backward, certify, forward, ks_two_sample
-from theory.family import AffineFamily
-from theory.strategies import affine_families, index_sequences, orthogonal, seeds
-from theory.windows import (
+from revsgd.theory import backward, certify, forward, ks_two_sample
+from revsgd.theory.family import AffineFamily
+from revsgd.theory.strategies import affine_families, index_sequences, orthogonal, seeds
+from revsgd.theory.windows import (
     block_backward,
     block_backward_bound,
     block_word,

@@ -7,9 +7,9 @@ import tracemalloc
 import numpy as np
 
 from revsgd.bench import BenchResult, paired_times, random_contraction
-from theory.iterate import backward, backward_certified, forward
-from theory.reference import backward_naive, backward_naive_affine, forward_naive_affine
-from theory.sequences import sample_indices
+from revsgd.theory.iterate import backward, backward_certified, forward
+from revsgd.theory.reference import backward_naive, backward_naive_affine, forward_naive_affine
+from revsgd.theory.sequences import sample_indices
 
 __all__ = [
     "bench_backward_vs_recompute",
@@ -116,7 +116,7 @@ def bench_thinned_memory(*, d=10, n=1000000, every=1000, K=8, seed=4) -> BenchRe
 
 def bench_certified_general(*, n=400, tol=1e-6, seed=5) -> BenchResult:
     """Certified backward trajectory of a logistic family (wavefront) against naive recompute."""
-    from models import Logistic
+    from revsgd.models import Logistic
 
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((64, 5))

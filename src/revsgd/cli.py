@@ -55,10 +55,10 @@ def _progress(total: int):
 
 
 def _cmd_verify(args) -> int:
-    import proofs_check.numeric  # noqa: F401  (registers the numeric checks)
-    import proofs_check.symbolic  # noqa: F401  (registers the symbolic checks)
-    from proofs_check.registry import run_checks, select
-    from proofs_check.report import format_table, write_json
+    import revsgd.proofs_check.numeric  # noqa: F401  (registers the numeric checks)
+    import revsgd.proofs_check.symbolic  # noqa: F401  (registers the symbolic checks)
+    from revsgd.proofs_check.registry import run_checks, select
+    from revsgd.proofs_check.report import format_table, write_json
 
     try:
         checks = select(only=args.only, quick=args.quick)
@@ -73,7 +73,7 @@ def _cmd_verify(args) -> int:
 
 
 def _cmd_figures(args) -> int:
-    from figures import build_all
+    from revsgd.figures import build_all
 
     try:
         built = build_all(args.out, only=args.only, seed=args.seed)

@@ -12,7 +12,7 @@ import importlib.util
 import numpy as np
 
 from revsgd.bench import BenchResult, paired_times, random_contraction
-from theory.ensemble import forward_ensemble
+from revsgd.theory.ensemble import forward_ensemble
 
 __all__ = ["available", "bench_jax_ensemble", "run"]
 

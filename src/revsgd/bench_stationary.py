@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from revsgd.bench import BenchResult, paired_times, random_contraction
-from theory.ensemble import forward_ensemble, sample_forward_ensemble
-from theory.reference import forward_ensemble_naive_affine
-from theory.stationary import solve_stationary
+from revsgd.theory.ensemble import forward_ensemble, sample_forward_ensemble
+from revsgd.theory.reference import forward_ensemble_naive_affine
+from revsgd.theory.stationary import solve_stationary
 
 __all__ = ["bench_ensemble_step", "bench_stationary_moments", "run"]
 

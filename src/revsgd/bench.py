@@ -82,7 +82,7 @@ def paired_times(ours: Callable, base: Callable, repeats: int, base_repeats: int
 
 def random_contraction(d: int, K: int, rho: float, rng):
     """K random non-symmetric d x d maps scaled to operator norm ``rho``, random offsets."""
-    from theory.family import AffineFamily
+    from revsgd.theory.family import AffineFamily
 
     A = rng.standard_normal((K, d, d))
     A *= rho / np.linalg.norm(A, ord=2, axis=(1, 2))[:, None, None]
