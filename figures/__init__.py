@@ -9,8 +9,10 @@ from revsgd.figures.base import BuiltFigure
 from revsgd.figures.base import build
 from revsgd.figures.base import build_all
 from revsgd.figures.base import load
+from revsgd.figures.base import missing_requirements
 from revsgd.figures.base import read_csv
 from revsgd.figures.base import render
+from revsgd.figures.base import select
 from revsgd.figures.base import write_csv
 
 __all__ = [
@@ -19,7 +21,9 @@ __all__ = [
     "build",
     "build_all",
     "load",
+    "missing_requirements",
     "read_csv",
     "render",
+    "select",
     "write_csv",
 ]

@@ -3,9 +3,11 @@ r"""The figure registry and builder: data first, then the picture, then the file
 Every figure is a module of this package exposing
 
 * ``NAME``: its name on the command line;
-* ``STYLE``: an rc dict from :func:`figures.style.paper` (its size and fonts);
+* ``STYLE``: an rc dict from :func:`revsgd.figures.style.paper` (its size and fonts);
 * ``compute(seed) -> dict``: the data, named one-dimensional numpy arrays (columns);
-* ``draw(data, fig) -> None``: draws ``data`` onto an empty :class:`matplotlib.figure.Figure`.
+* ``draw(data, fig) -> None``: draws ``data`` onto an empty :class:`matplotlib.figure.Figure`;
+* optionally ``REQUIRES``: the optional extras it needs (e.g. ``("data",)``), which
+  :func:`missing_requirements` checks before anything is built.
 
 :func:`build` runs ``compute``, writes the columns as CSV (the data behind the figure),
 draws and saves PDF and PNG beside it. Invariants (each one a test):
@@ -32,6 +34,8 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from revsgd.theory.extras import missing_extras, require
+
 __all__ = [
     "FIGURES",
     "BuiltFigure",
@@ -39,7 +43,9 @@ __all__ = [
     "build_all",
     "check_data",
     "load",
+    "missing_requirements",
     "read_csv",
+    "select",
     "render",
     "write_csv",
 ]
@@ -83,6 +89,37 @@ def load(name):
     if getattr(module, "NAME", None) != name:
         raise RuntimeError(f"figures.{name} must set NAME = {name!r}")
     return module
+
+
+def select(only=None) -> list[str]:
+    """The figure names to build: all of :data:`FIGURES`, or those of ``only`` (in order).
+
+    Args:
+        only: ``None``, one name, or an iterable of names.
+
+    Raises:
+        ValueError: an unknown name (the valid ones are listed), or an empty selection.
+    """
+    if only is None:
+        return list(FIGURES)
+    names = [only] if isinstance(only, str) else list(only)
+    if not names:
+        raise ValueError(f"only must name at least one figure from {', '.join(FIGURES)}; got none")
+    for n in names:
+        if not isinstance(n, str) or n not in FIGURES:
+            raise ValueError(f"unknown figure {n!r}; valid names: {', '.join(FIGURES)}")
+    return names
+
+
+def missing_requirements(name) -> list[str]:
+    """The optional extras that figure ``name`` needs and this environment lacks.
+
+    Example:
+
+    >>> missing_requirements("trajectories")
+    []
+    """
+    return missing_extras(getattr(load(name), "REQUIRES", ()))
 
 
 def check_data(data, name: str = "data") -> dict:
@@ -197,11 +234,11 @@ def build_all(outdir, only=None, seed: int = 0) -> list[BuiltFigure]:
 
     Raises:
         ValueError: an unknown name in ``only`` (checked before anything is built).
+        ImportError: a selected figure needs a missing extra (checked before anything is
+            built; the message gives the ``pip install`` line).
     """
-    if only is None:
-        names = list(FIGURES)
-    else:
-        names = [only] if isinstance(only, str) else list(only)
-        for n in names:
-            load(n)
+    names = select(only)
+    for n in names:
+        for extra in missing_requirements(n):
+            require(extra, f"figure {n!r}")
     return [build(n, outdir, seed) for n in names]

@@ -1,7 +1,7 @@
 r"""Figure: backward convergence where single maps do not contract (C8).
 
 Backward increments :math:`|y_{n+1} - y_n|` (median over independent runs, computed
-without cancellation by :func:`theory.lyapunov.backward_increments`) against n, with the
+without cancellation by :func:`revsgd.theory.lyapunov.backward_increments`) against n, with the
 line :math:`e^{\hat\gamma n}` of the estimated top Lyapunov exponent:
 
 * slopes 1/2 and 3/2 in 1-D (one map expands; :math:`\gamma = \frac12\log\frac34`);

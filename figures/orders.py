@@ -9,10 +9,10 @@ least-squares solution:
 * ``spread_along``: :math:`\operatorname{tr}\operatorname{Cov}` of the epoch-end states of the
   second half of the run along time, averaged over chains (how much one run still moves;
   :math:`\approx 0` for the orders that converge to a point);
-* ``cost``: map applications per step for a general family (:mod:`theory.orders`).
+* ``cost``: map applications per step for a general family (:mod:`revsgd.theory.orders`).
 
 For i.i.d. words every order has the forward law at every step (C2 and
-:mod:`theory.windows`), so their across-chain spreads all estimate the exact stationary
+:mod:`revsgd.theory.windows`), so their across-chain spreads all estimate the exact stationary
 :math:`\operatorname{tr} S` (C5, drawn as a line); reshuffled and palindromic epochs change
 the law itself.
 """

@@ -1,8 +1,8 @@
 r"""Figure: train and test loss of forward and backward iterates on two real data sets.
 
-On :func:`models.data.breast_cancer` (L2-regularized logistic regression,
-:class:`models.Logistic`) and :func:`models.data.diabetes` (least squares,
-:class:`models.LeastSquares`), with small batches and a constant learning rate
+On :func:`revsgd.models.data.breast_cancer` (L2-regularized logistic regression,
+:class:`revsgd.models.Logistic`) and :func:`revsgd.models.data.diabetes` (least squares,
+:class:`revsgd.models.LeastSquares`), with small batches and a constant learning rate
 :math:`h = 0.9\, h_{\max}` inside the certified contractive range :math:`(0, h_{\max})` (C4),
 one word :math:`\xi_1, \xi_2, \dots` drives both orders from :math:`x_0 = 0`:
 
@@ -18,9 +18,9 @@ backward iterates converge (C1), so their losses flatten: over the last quarter 
 steps their standard deviation is many orders of magnitude below the forward one.
 
 Backward iterates are exact (no truncation). For the affine least-squares family
-:func:`theory.backward` gives every row; for the nonlinear logistic family they are
+:func:`revsgd.theory.backward` gives every row; for the nonlinear logistic family they are
 computed on a grid of recorded steps by a wavefront restricted to those rows
-(:func:`theory.backward_at`). The C1 certificate's depth for ``TOL`` is recorded beside them.
+(:func:`revsgd.theory.backward_at`). The C1 certificate's depth for ``TOL`` is recorded beside them.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from revsgd.theory import AffineFamily, backward, backward_at, certify, forward,
 
 __all__ = [
     "NAME",
+    "REQUIRES",
     "STYLE",
     "compute",
     "draw",
@@ -47,6 +48,7 @@ __all__ = [
 ]
 
 NAME = "real_data"
+REQUIRES = ("data",)  # scikit-learn's bundled data sets
 STYLE = style.paper("double", aspect=0.4)
 
 BATCH = 16

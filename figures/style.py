@@ -1,7 +1,7 @@
 r"""Figure styles: plain dicts for :func:`matplotlib.rc_context`, sized to paper columns.
 
 Nothing here touches the global matplotlib state: :func:`paper` returns an rc dict, and
-:mod:`figures.base` applies it inside ``matplotlib.rc_context`` while one figure is drawn
+:mod:`revsgd.figures.base` applies it inside ``matplotlib.rc_context`` while one figure is drawn
 and saved. Widths are the text widths of two-column ML venues (ICML, NeurIPS-like
 two-column layouts): a single column is 3.25 in, the full page 6.75 in.
 

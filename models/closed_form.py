@@ -1,4 +1,4 @@
-r"""The one-dimensional examples of THEORY.md section 3, whose stationary laws are known.
+r"""The one-dimensional examples of THEORY.md (Closed forms), whose stationary laws are known.
 
 ======================  =====================================  ==============================
 example                 maps                                   stationary law
@@ -9,7 +9,7 @@ Cantor                  :math:`x/3,\ x/3 + 2/3`                Cantor law, mean 
 Bernoulli convolution   :math:`a x \pm 1`                      mean 0, variance 1/(1 - a^2)
 ======================  =====================================  ==============================
 
-The two-batch quadratic is a loss (:class:`~models.quadratic.Quadratic` with
+The two-batch quadratic is a loss (:class:`~revsgd.models.quadratic.Quadratic` with
 :math:`L_\pm(x) = \frac12 (x \mp 1)^2`); the others are families of maps directly.
 """
 

@@ -1,4 +1,4 @@
-r"""Mini-batch least squares as a :class:`~models.quadratic.Quadratic` (THEORY.md C6).
+r"""Mini-batch least squares as a :class:`~revsgd.models.quadratic.Quadratic` (THEORY.md C6).
 
 The rows of ``(X, y)`` are split once into batches :math:`B_1, \dots, B_K` (a fixed
 partition, optionally after a seeded shuffle), and

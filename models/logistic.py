@@ -2,7 +2,7 @@ r"""Mini-batch L2-regularized logistic regression and its gradient-step family (
 
 The rows of ``(X, y)`` are split once into K equal batches :math:`B_1, \dots, B_K` of size
 :math:`B` (a fixed partition, optionally after a seeded shuffle, as in
-:class:`models.least_squares.LeastSquares`). With labels :math:`s_i \in \{-1, +1\}`
+:class:`revsgd.models.least_squares.LeastSquares`). With labels :math:`s_i \in \{-1, +1\}`
 (labels in :math:`\{0, 1\}` are mapped by :math:`s = 2y - 1`) and no intercept,
 
 .. math::
@@ -74,7 +74,7 @@ def _batch_gradients(Xb, sb, w, l2) -> np.ndarray:
 class LogisticStepFamily:
     r"""The gradient steps :math:`T_k(w) = w - h \nabla L_k(w)` of a :class:`Logistic` model.
 
-    A nonlinear :class:`theory.Family`: ``apply(k, x)`` accepts an int ``k`` with ``x`` of
+    A nonlinear :class:`revsgd.theory.Family`: ``apply(k, x)`` accepts an int ``k`` with ``x`` of
     shape ``(d,)``, or an int array ``k`` of shape ``(m,)`` with ``x`` of shape ``(m, d)``
     (row i mapped by map ``k[i]``, computed in one vectorized pass).
 

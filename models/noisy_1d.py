@@ -91,7 +91,7 @@ def _noise_law(points, variance) -> tuple[np.ndarray, np.ndarray]:
 class NoisyStepFamily:
     r"""The noisy gradient steps :math:`T_k(x) = x - h(f'(x) + e_k)` of a :class:`NoisyOneDim`.
 
-    A nonlinear :class:`theory.Family` on :math:`\mathbb{R}^1`: ``apply(k, x)`` takes an int
+    A nonlinear :class:`revsgd.theory.Family` on :math:`\mathbb{R}^1`: ``apply(k, x)`` takes an int
     ``k`` with ``x`` of shape ``(1,)``, or an int array ``k`` of shape ``(m,)`` with ``x`` of
     shape ``(m, 1)``. ``lipschitz()`` is the certified global constant
     :math:`\max(|1 - h\mu|, |1 - h(\mu+\beta)|)` of every map.
@@ -229,7 +229,7 @@ class NoisyOneDim:
         r"""The noisy gradient steps :math:`T_k(x) = x - h(f'(x) + e_k)` at learning rate ``lr`` > 0.
 
         Any ``lr > 0`` is accepted (for experiments with unstable rates); certificates
-        (:func:`theory.certify`) refuse the family outside :meth:`contractive_lr_range`.
+        (:func:`revsgd.theory.certify`) refuse the family outside :meth:`contractive_lr_range`.
         """
         return NoisyStepFamily(self, lr)
 

@@ -1,6 +1,6 @@
 """Every claim of THEORY.md as a check: a registry, symbolic and numeric checks, a report.
 
-Importing :mod:`proofs_check` gives the registry and the report; the checks register
+Importing :mod:`revsgd.proofs_check` gives the registry and the report; the checks register
 themselves when their packages are imported (``import revsgd.proofs_check.symbolic``), which
 ``python -m proofs_check`` does.
 """

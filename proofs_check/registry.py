@@ -23,6 +23,7 @@ True
 """
 from __future__ import annotations
 
+import numbers
 import re
 import time
 import traceback
@@ -31,6 +32,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
+
+from revsgd.theory.extras import EXTRAS
 
 __all__ = [
     "CLAIMS",
@@ -52,21 +55,65 @@ KINDS: tuple[str, ...] = ("symbolic", "numeric")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+def _is_number(value: object) -> bool:
+    return isinstance(value, (numbers.Real, np.bool_)) or (
+        isinstance(value, np.generic) and np.issubdtype(type(value), np.number))
+
+
+def _numbers(value: object, name: str) -> object:
+    """``value`` (a number, a flat list of numbers, or ``None``) as plain Python numbers.
+
+    Raises:
+        TypeError: on anything else (prose belongs in ``Outcome.note``).
+    """
+    if value is None:
+        return None
+    if _is_number(value):
+        return value.item() if isinstance(value, np.generic) else value
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)) and all(_is_number(v) for v in value):
+        return [v.item() if isinstance(v, np.generic) else v for v in value]
+    raise TypeError(
+        f"Outcome.{name} must be a number, a flat list of numbers or None (prose goes in note); "
+        f"got {value!r}")
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What a check function returns.
 
     Args:
         passed: the verdict.
-        measured: what was measured (a number or a short string).
-        expected: the bound or expected value (a number or a short string).
+        measured: what was measured: a number or a flat list of numbers (``None`` if
+            nothing numeric was measured).
+        expected: the bound or expected value, in the same form.
         instance: the instance it was measured on, e.g. ``"d=3, K=4, seed=0"``.
+        note: prose: what the numbers are and how the verdict follows from them, e.g.
+            ``"max |y_{n+1}-y_n| / (rho^n C); pass iff <= 1"``.
+
+    Raises:
+        TypeError: if ``measured`` or ``expected`` is not numeric, or a text field is not
+            a string.
+
+    Example:
+
+    >>> Outcome(True, [0.1, 0.2], 1.0, "d=2", "ratios to the bound; pass iff all <= 1").measured
+    [0.1, 0.2]
     """
 
     passed: bool
     measured: object
     expected: object
     instance: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "measured", _numbers(self.measured, "measured"))
+        object.__setattr__(self, "expected", _numbers(self.expected, "expected"))
+        for name in ("instance", "note"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"Outcome.{name} must be a string; got {type(getattr(self, name)).__name__}")
 
 
 @dataclass(frozen=True)
@@ -80,6 +127,8 @@ class Check:
         kind: ``"symbolic"`` or ``"numeric"``.
         func: ``func(rng: numpy.random.Generator) -> Outcome``.
         quick: whether the check belongs to the ``--quick`` subset.
+        requires: optional extras it needs (names of :data:`revsgd.theory.extras.EXTRAS`,
+            e.g. ``("data",)``); the command line skips it, saying so, where one is missing.
 
     Raises:
         ValueError, TypeError: on a malformed field (named in the message).
@@ -91,8 +140,11 @@ class Check:
     kind: str
     func: Callable[[np.random.Generator], Outcome]
     quick: bool = True
+    requires: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        if not isinstance(self.requires, tuple) or any(e not in EXTRAS for e in self.requires):
+            raise ValueError(f"requires must be a tuple of extras from {', '.join(EXTRAS)}; got {self.requires!r}")
         if self.claim not in CLAIMS:
             raise ValueError(f"claim must be one of {', '.join(CLAIMS)}; got {self.claim!r}")
         if not isinstance(self.name, str) or not _NAME.match(self.name):
@@ -125,6 +177,7 @@ class CheckResult:
     seconds: float
     statement: str
     error: str | None = None
+    note: str = ""
 
 
 REGISTRY: dict[str, Check] = {}
@@ -149,7 +202,8 @@ def register(check: Check) -> Check:
 
 
 def register_check(
-    claim: str, statement: str, *, kind: str, name: str | None = None, quick: bool = True
+    claim: str, statement: str, *, kind: str, name: str | None = None, quick: bool = True,
+    requires: tuple[str, ...] = (),
 ) -> Callable[[Callable[[np.random.Generator], Outcome]], Callable[[np.random.Generator], Outcome]]:
     """Decorator: register the decorated ``func(rng) -> Outcome`` as a :class:`Check`.
 
@@ -163,7 +217,7 @@ def register_check(
     """
 
     def decorate(func):
-        register(Check(claim, name or func.__name__, statement, kind, func, quick))
+        register(Check(claim, name or func.__name__, statement, kind, func, quick, requires))
         return func
 
     return decorate
@@ -232,7 +286,7 @@ def run_check(check: Check, seed: int = 0) -> CheckResult:
                            seconds, check.statement, text)
     seconds = time.perf_counter() - start
     return CheckResult(check.claim, check.name, check.kind, out.instance, out.measured,
-                       out.expected, bool(out.passed), seconds, check.statement, None)
+                       out.expected, bool(out.passed), seconds, check.statement, None, out.note)
 
 
 def run_checks(

@@ -1,7 +1,7 @@
 """revsgd.theory: families of maps, iteration orders and contraction bounds.
 
 Model-agnostic mathematics of forward and backward SGD (THEORY.md C1-C3, C5, C8, C10). Nothing here
-knows about losses; :mod:`models` builds families from losses.
+knows about losses; :mod:`revsgd.models` builds families from losses.
 """
 
 from revsgd.theory.analytic_laws import arcsine_cdf

@@ -1,4 +1,4 @@
-"""Input validation shared by the public functions of :mod:`theory` and :mod:`models`.
+"""Input validation shared by the public functions of :mod:`revsgd.theory` and :mod:`revsgd.models`.
 
 Every public entry point checks its arguments here, at the boundary, and raises a
 ``ValueError`` or ``TypeError`` that names the parameter, the expected form and what was

@@ -38,7 +38,7 @@ long run holds :math:`O(\text{segment}\cdot d + d^2)` numbers besides its output
 
 Round-off: products are associated differently from the loop, so iterates agree with the
 sequential recurrences to a few :math:`d\,\varepsilon` times the iterate scale per step (tests
-compare with :mod:`theory.reference`). If a product overflows (a family that is not a
+compare with :mod:`revsgd.theory.reference`). If a product overflows (a family that is not a
 contraction), the result is recomputed by the plain loop so that what is returned is what
 exact sequential IEEE arithmetic gives, never a NaN from ``inf * 0``.
 """
@@ -115,7 +115,7 @@ def _backward_blocked(A, s, idx, P):
 def backward_affine(A, b, idx, x0, every: int = 1, segment: int = SEGMENT) -> np.ndarray:
     r"""Backward iterates :math:`y_t = T_{\xi_1} \circ \dots \circ T_{\xi_t}(x_0)` for ``t = 0, every, 2 every, ...``.
 
-    Inputs are trusted (validated by the callers in :mod:`theory.iterate`).
+    Inputs are trusted (validated by the callers in :mod:`revsgd.theory.iterate`).
 
     Args:
         A: ``(K, d, d)`` linear parts; b: ``(K, d)`` offsets.

@@ -1,4 +1,4 @@
-r"""Cumulative distribution functions of the closed-form stationary laws (THEORY.md section 3).
+r"""Cumulative distribution functions of the closed-form stationary laws (THEORY.md (Closed forms)).
 
 * Cantor law (stationary law of :math:`x/3,\ x/3 + 2/3`): for
   :math:`x = \sum_k t_k 3^{-k}` with ternary digits :math:`t_k`,

@@ -2,7 +2,7 @@ r"""Bracket-corrected forward SGD: forward steps plus the C7 term, backward up t
 
 For gradient steps :math:`T_k(x) = x - h\, g_k(x)` and one word :math:`\xi_1, \dots, \xi_n`
 (``idx[0] .. idx[n-1]``; write :math:`g_i = \nabla L_{\xi_i}`, :math:`H_i = \nabla^2 L_{\xi_i}`),
-the forward and backward iterates (:mod:`theory.iterate`)
+the forward and backward iterates (:mod:`revsgd.theory.iterate`)
 
 .. math::
 

@@ -13,7 +13,7 @@ Row :math:`i` of an index array ``idx`` of shape ``(m, n)`` is the word
 The backward end point :math:`y_n` of a word is the forward end point of the *reversed*
 word, so both are computed by the same sweep of ``n`` batched steps (``n m`` map
 applications); only the column order differs. Each step is one call of
-``family.apply`` on all ``m`` rows; an :class:`~theory.family.AffineFamily` instead keeps the
+``family.apply`` on all ``m`` rows; an :class:`~revsgd.theory.family.AffineFamily` instead keeps the
 rows grouped by their current map and does one ``(rows, d+1) x (d+1, d+1)`` product per map
 (:func:`_sweep_affine`).
 
@@ -162,7 +162,7 @@ def forward_ensemble(family, idx, x0, record=None) -> Ensemble:
     r"""Forward end points :math:`x^{(i)}_n` of ``m`` chains with explicit words.
 
     Args:
-        family: a :class:`theory.Family`.
+        family: a :class:`revsgd.theory.Family`.
         idx: ``(m, n)`` int array; row i is the word of chain i (``idx[i, 0]`` acts first).
         x0: ``(d,)`` common start point or ``(m, d)`` one per chain.
         record: optional strictly increasing step numbers in ``0..n`` to keep.

@@ -19,7 +19,7 @@ map :math:`M_n = T_{\xi_1} \circ \dots \circ T_{\xi_n} = (P_n, q_n)` is kept, an
     y_n = y_{n-1} + P_{n-1}\,(T_{\xi_n}(x_0) - x_0), \qquad P_n = P_{n-1} A_{\xi_n},
 
 one matrix product per step (:math:`O(n d^3)`), instead of recomputing each composition;
-:mod:`theory.affine_scan` evaluates both orders blockwise (about :math:`2\sqrt{n}`
+:mod:`revsgd.theory.affine_scan` evaluates both orders blockwise (about :math:`2\sqrt{n}`
 interpreter steps instead of :math:`n`). For a general family the exact trajectory costs
 :math:`n(n+1)/2` map applications; they are done as a wavefront (one batched ``apply`` per
 depth). :func:`backward_certified` stops the depth once the bound of C1 is below a
@@ -62,7 +62,7 @@ def forward(family, idx, x0, every=1) -> np.ndarray:
     r"""Forward (ordinary SGD) trajectory: row j is :math:`T_{\mathrm{idx}[j-1]}(\text{row } j-1)`.
 
     Args:
-        family: a :class:`theory.Family`.
+        family: a :class:`revsgd.theory.Family`.
         idx: int array of shape ``(n,)`` with entries in ``0..K-1``.
         x0: start point, shape ``(d,)``.
         every: positive int; keep only the iterates at steps ``0, every, 2 every, ...``.
@@ -96,7 +96,7 @@ def forward_last(family, idx, x0) -> np.ndarray:
     r"""Only the last forward iterate :math:`x_n = T_{\xi_n} \circ \dots \circ T_{\xi_1}(x_0)`, shape ``(d,)``.
 
     Holds :math:`O(d)` numbers besides the word (affine families: one segment of
-    :mod:`theory.affine_scan`); ``n`` map applications.
+    :mod:`revsgd.theory.affine_scan`); ``n`` map applications.
     """
     idx, x0 = _prepare(family, idx, x0)
     if isinstance(family, AffineFamily):
@@ -147,7 +147,7 @@ def backward_at(family, idx, x0, steps) -> np.ndarray:
     applications in ``max(steps)`` batched calls, for any family (no truncation).
 
     Args:
-        family: a :class:`theory.Family`.
+        family: a :class:`revsgd.theory.Family`.
         idx: int array of shape ``(N,)``.
         x0: start point, shape ``(d,)``.
         steps: 1-D int array of step numbers in ``0..N``.
@@ -164,12 +164,12 @@ def backward(family, idx, x0, every=1) -> np.ndarray:
     r"""Backward trajectory: row j is :math:`T_{\mathrm{idx}[0]} \circ \dots \circ T_{\mathrm{idx}[j-1]}(x_0)`.
 
     Exact for every index sequence (no truncation). Affine families keep the composed map,
-    blockwise (:mod:`theory.affine_scan`, :math:`O(n d^3)` flops); general families use the
+    blockwise (:mod:`revsgd.theory.affine_scan`, :math:`O(n d^3)` flops); general families use the
     :math:`O(n^2)` wavefront (with ``every = k``, only the kept rows are computed:
     about :math:`n^2 / (2k)` applications).
 
     Args:
-        family: a :class:`theory.Family`.
+        family: a :class:`revsgd.theory.Family`.
         idx: int array of shape ``(n,)`` with entries in ``0..K-1``.
         x0: start point, shape ``(d,)``.
         every: positive int; keep only the iterates at steps ``0, every, 2 every, ...``.

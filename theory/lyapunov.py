@@ -83,7 +83,7 @@ def lyapunov_exponent(family, steps=2000, runs=16, rng=None, confidence=0.99) ->
     :math:`\gamma = -\infty` for that run (the maps coalesce).
 
     Args:
-        family: an :class:`~theory.family.AffineFamily`.
+        family: an :class:`~revsgd.theory.family.AffineFamily`.
         steps: factors per run, >= 1.
         runs: independent runs, >= 2 (for the interval).
         rng: a Generator or a seed.

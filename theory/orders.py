@@ -35,8 +35,8 @@ iid_backward          backward on an i.i.d. word                   n(n+1)/2
 reshuffled_forward    forward on reshuffled epochs                 n
 reshuffled_backward   backward on reshuffled epochs                n(n+1)/2
 palindromic           palindromic epochs of half steps             2n
-moving_window         :func:`theory.windows.moving_window`         n + sum min(w, i)
-block_backward        :func:`theory.windows.block_backward`        n(n+1)/2, D(D+1)/2
+moving_window         :func:`revsgd.theory.windows.moving_window`         n + sum min(w, i)
+block_backward        :func:`revsgd.theory.windows.block_backward`        n(n+1)/2, D(D+1)/2
 ==================== ============================================ =====================
 
 (The backward orders of an affine family keep the composed map instead: one application
@@ -157,7 +157,7 @@ def reshuffled_forward(family, perms, x0) -> np.ndarray:
         \xi = (\pi^{(1)}_1, \dots, \pi^{(1)}_K, \pi^{(2)}_1, \dots) .
 
     Args:
-        family: a :class:`theory.Family`.
+        family: a :class:`revsgd.theory.Family`.
         perms: ``(E, K)`` int array, each row a permutation of ``0..K-1``.
         x0: start point, shape ``(d,)``.
 
@@ -218,7 +218,7 @@ def palindromic(half_family, perms, x0) -> np.ndarray:
     ``model.step_family(h / 2)``, so that an epoch moves as far as K full steps.
 
     Args:
-        half_family: a :class:`theory.Family` of half steps.
+        half_family: a :class:`revsgd.theory.Family` of half steps.
         perms: ``(E, K)`` int array, each row a permutation of ``0..K-1``.
         x0: start point, shape ``(d,)``.
 
@@ -241,7 +241,7 @@ def run_order(name, family, n_epochs, x0, rng=None, **options) -> OrderRun:
 
     Args:
         name: one of :data:`ORDERS`.
-        family: a :class:`theory.Family`.
+        family: a :class:`revsgd.theory.Family`.
         n_epochs: number of epochs, >= 0 (``n = n_epochs * K`` steps).
         x0: start point, shape ``(d,)``.
         rng: a ``numpy.random.Generator``, an int seed or None.

@@ -1,6 +1,6 @@
 r"""Naive reference implementations: obviously correct, slow on purpose.
 
-They are the baselines that the fast paths of :mod:`theory.iterate` are tested against and
+They are the baselines that the fast paths of :mod:`revsgd.theory.iterate` are tested against and
 benchmarked against. Each recomputes from the definition:
 
 .. math::

@@ -13,7 +13,7 @@ so the ``m`` backward end points at depth :math:`n` are draws whose coupling wit
 from :math:`\pi` moves each point by at most ``tol``; in particular
 :math:`W_1(\text{law of a draw}, \pi) \le \mathrm{tol}`. The end point
 :math:`T_{\xi_1} \circ \dots \circ T_{\xi_n}(x_0)` is evaluated newest map first by one
-batched sweep over all draws (:func:`theory.ensemble.backward_ensemble`), for any family.
+batched sweep over all draws (:func:`revsgd.theory.ensemble.backward_ensemble`), for any family.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ class CertifiedSample:
         error_bound: :math:`\rho^{\mathrm{depth}} C / (1 - \rho) \le \mathrm{tol}`: every draw
             is within this distance of the backward limit of its own word.
         depth: number of composed maps per draw.
-        certificate: the :class:`~theory.contraction.ContractionCertificate` used.
+        certificate: the :class:`~revsgd.theory.contraction.ContractionCertificate` used.
     """
 
     draws: np.ndarray
@@ -52,7 +52,7 @@ def sample_stationary(family, m, tol, rng=None, x0=None) -> CertifiedSample:
     r"""``m`` draws from the stationary law of ``family``, each within ``tol`` of an exact draw.
 
     Args:
-        family: a :class:`theory.Family` whose maps are all :math:`\rho`-Lipschitz, :math:`\rho < 1`.
+        family: a :class:`revsgd.theory.Family` whose maps are all :math:`\rho`-Lipschitz, :math:`\rho < 1`.
         m: number of draws, >= 1.
         tol: certified error, > 0.
         rng: ``numpy.random.Generator``, int seed or None (words drawn from ``family.probs``).

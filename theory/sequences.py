@@ -8,7 +8,7 @@ Schemes:
 * ``"cyclic"``: ``0, 1, ..., K-1, 0, 1, ...`` (deterministic).
 
 The same sequence drives forward and backward iteration; only the composition order
-differs (see :mod:`theory.iterate`).
+differs (see :mod:`revsgd.theory.iterate`).
 """
 
 from __future__ import annotations

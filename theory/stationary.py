@@ -155,7 +155,7 @@ def solve_stationary(
         S - \mathbb{E}[A S A^\top] = \mathbb{E}[(A m + b - m)(A m + b - m)^\top].
 
     Args:
-        family: an :class:`~theory.family.AffineFamily`.
+        family: an :class:`~revsgd.theory.family.AffineFamily`.
         direct_max_dim: largest d solved through the :math:`d^2 \times d^2` Kronecker system.
         rtol: relative residual asked of the iterative solver (d > ``direct_max_dim``).
         maxiter: iteration cap of the power iteration and of GMRES.

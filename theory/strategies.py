@@ -78,7 +78,7 @@ def affine_families(
     random_probs: bool = False,
     offset_scale: float = 1.0,
 ):
-    r"""Strategy for :class:`~theory.family.AffineFamily` contractions.
+    r"""Strategy for :class:`~revsgd.theory.family.AffineFamily` contractions.
 
     Args:
         min_dim, max_dim: range of the dimension d (``min_dim >= 1``: d = 1 included by default).

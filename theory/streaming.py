@@ -1,6 +1,6 @@
 r"""Streamed ensembles: long runs of many chains without holding their words or history.
 
-:func:`theory.ensemble.sample_forward_ensemble` draws the whole ``(m, n)`` word array first
+:func:`revsgd.theory.ensemble.sample_forward_ensemble` draws the whole ``(m, n)`` word array first
 (8 m n bytes) and can record every requested step; for ``m = 10^5`` chains and
 ``n = 10^4`` steps the words alone are 8 GB. :func:`stream_forward_ensemble` draws the
 i.i.d. words a chunk of steps at a time and *yields* the ensemble at every ``every``-th step,
@@ -12,7 +12,7 @@ i.i.d. words a chunk of steps at a time and *yields* the ensemble at every ``eve
     \qquad \xi^{(i)}_s \overset{\text{iid}}{\sim} p,
 
 holding :math:`O(m d + m \cdot \text{chunk})` numbers. The law of what it yields is that of
-:func:`~theory.ensemble.sample_forward_ensemble` with the same ``m``, ``n``; the draws are
+:func:`~revsgd.theory.ensemble.sample_forward_ensemble` with the same ``m``, ``n``; the draws are
 not the same (the generator is consumed chunk by chunk).
 
 Backward end points of fresh i.i.d. words need no separate stream: reversing an i.i.d. word
@@ -41,7 +41,7 @@ def stream_forward_ensemble(
     r"""Yield ``(t, X_t)`` for ``t = 0, every, 2 every, ...`` and ``t = n``, ``X_t`` of shape ``(m, d)``.
 
     Args:
-        family: a :class:`theory.Family`.
+        family: a :class:`revsgd.theory.Family`.
         m: number of chains (positive int); n: number of steps (int >= 0).
         x0: ``(d,)`` common start or ``(m, d)`` one per chain.
         rng: seed or :class:`numpy.random.Generator`.

@@ -63,7 +63,7 @@ of C1, delayed by at most one block.
 Cost in map applications (a general family, whose maps can only be applied):
 :func:`moving_window` spends :math:`w` per step on top of the forward run (``w`` batched
 ``apply`` calls in all); :func:`block_backward` keeps the composed outer map for an
-:class:`~theory.family.AffineFamily` (one application, one matrix-vector and one
+:class:`~revsgd.theory.family.AffineFamily` (one application, one matrix-vector and one
 :math:`d \times d` product per step), and for a general family recomputes :math:`z_n` from
 :math:`x_0` (:math:`n` applications) unless ``tol`` is given: then the trajectory is frozen
 after the certified depth :math:`D` (a multiple of :math:`w`, with
@@ -144,7 +144,7 @@ def moving_window(family, idx, x0, window) -> WindowedRun:
     every row :math:`n > s` applies map :math:`\xi_{n-s}` (one batched ``apply`` per level).
 
     Args:
-        family: a :class:`theory.Family`.
+        family: a :class:`revsgd.theory.Family`.
         idx: int array of shape ``(n,)`` with entries in ``0..K-1``.
         x0: start point, shape ``(d,)``.
         window: :math:`w \ge 1`; any :math:`w \ge n` gives the backward trajectory.
@@ -154,7 +154,7 @@ def moving_window(family, idx, x0, window) -> WindowedRun:
 
     Raises:
         TypeError: non-integer ``window``; ValueError: ``window < 1`` (and the checks of
-            :func:`theory.forward`).
+            :func:`revsgd.theory.forward`).
 
     Example:
         >>> import numpy as np
@@ -254,14 +254,14 @@ def block_backward(family, idx, x0, window, tol=None) -> WindowedRun:
     Converges to a point at the rate :func:`block_backward_bound` (module docstring).
 
     Args:
-        family: a :class:`theory.Family`.
+        family: a :class:`revsgd.theory.Family`.
         idx: int array of shape ``(n,)`` with entries in ``0..K-1``.
         x0: start point, shape ``(d,)``.
         window: block length :math:`w \ge 1`; 1 gives backward, :math:`w \ge n` forward.
         tol: optional; if given, rows after the certified depth :math:`D` (the least multiple
             of :math:`w` with :math:`\rho^D C/(1-\rho) \le \mathrm{tol}`, C1) repeat row
             :math:`D`, each within ``tol`` of the exact row and of :math:`z_\infty`. Needs a
-            uniform contraction (:func:`theory.certify`). Always uses the wavefront.
+            uniform contraction (:func:`revsgd.theory.certify`). Always uses the wavefront.
 
     Returns:
         a :class:`WindowedRun`. ``applications``: ``n`` for an affine family without ``tol``

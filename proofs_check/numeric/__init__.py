@@ -6,6 +6,9 @@ from revsgd.proofs_check.numeric import bracket_correction
 from revsgd.proofs_check.numeric import contraction
 from revsgd.proofs_check.numeric import logistic
 from revsgd.proofs_check.numeric import orders
+from revsgd.proofs_check.numeric import sampling
+from revsgd.proofs_check.numeric import small_batch
 from revsgd.proofs_check.numeric import steps
 
-__all__ = ["average", "bias", "bracket_correction", "contraction", "logistic", "orders", "steps"]
+__all__ = ["average", "bias", "bracket_correction", "contraction", "logistic", "orders", "sampling", "small_batch",
+           "steps"]

@@ -32,8 +32,10 @@ def c8_exponent_one_dimensional(rng, *, estimator=lyapunov_exponent) -> Outcome:
     exact = 0.5 * np.log(0.75)
     est = estimator(EXPANDING_ON_ONE_SIDE, steps=4000, runs=16, rng=rng)
     low, high = est.interval
-    return Outcome(bool(low <= exact <= high), f"[{low:.4f}, {high:.4f}]", f"{exact:.4f}",
-                   "slopes 1/2, 3/2, equal weights; 16 runs x 4000 steps, 99%")
+    return Outcome(bool(low <= exact <= high), [float(low), float(high)], float(exact),
+                   "slopes 1/2, 3/2, equal weights; 16 runs x 4000 steps, 99%",
+                   "measured: the 99% interval [low, high] of the estimated Lyapunov exponent; "
+                   "expected: the exact value (1/2) log(3/4); pass iff low <= expected <= high")
 
 
 @register_check(
@@ -51,5 +53,8 @@ def c8_classification_controls(rng, *, classifier=classify) -> Outcome:
         ).backward_converges,
     }
     expected = {"slopes 1/2, 3/2": True, "x, 2x": False, "rotations": False}
-    measured = ", ".join(f"{k}: {'converges' if v else 'no claim'}" for k, v in verdicts.items())
-    return Outcome(verdicts == expected, measured, "converges, no claim, no claim", "3 families")
+    names = ", ".join(repr(k) for k in expected)
+    return Outcome(verdicts == expected, [int(bool(verdicts[k])) for k in expected],
+                   [int(v) for v in expected.values()], "3 families",
+                   f"backward convergence claimed (1) or not (0) for the families {names}; "
+                   "pass iff measured equals expected (converges, no claim, no claim)")

@@ -10,7 +10,7 @@ with additive noise of variance :math:`s^2`,
 
 and the Richardson-Romberg combination :math:`2m(h) - m(2h) - x^* = O(h^2)`.
 
-**Estimating m(h).** m independent forward chains (:func:`theory.ensemble.forward_ensemble`)
+**Estimating m(h).** m independent forward chains (:func:`revsgd.theory.ensemble.forward_ensemble`)
 run past a burn-in after which C2 certifies :math:`W_1(\mathrm{Law}(x_t), \pi) \le`
 ``tol``; each chain's time average over a window is one independent value, so standard
 errors are honest whatever the autocorrelation within a chain. All step sizes use *the
@@ -93,7 +93,7 @@ def stationarity_controls(family, x, center) -> tuple[np.ndarray, np.ndarray]:
                  - (x - a)(x - a)^\top\Bigr).
 
     Args:
-        family: a :class:`theory.Family` of :math:`\rho`-contractions.
+        family: a :class:`revsgd.theory.Family` of :math:`\rho`-contractions.
         x: ``(m, d)`` points.
         center: ``(d,)`` the fixed point :math:`a` of the second moment.
 
@@ -207,7 +207,7 @@ def stationary_means(families, m, rng, tol, x0, center, window=256, records=16) 
     give honest standard errors whatever the autocorrelation within a chain.
 
     Args:
-        families: sequence of :class:`theory.Family` (one per step size) with equal K and
+        families: sequence of :class:`revsgd.theory.Family` (one per step size) with equal K and
             probs.
         m: number of chains.
         rng: ``numpy.random.Generator``.
@@ -341,8 +341,12 @@ def _slope_outcome(means, x_star, weights, lrs, target, allowance, instance):
     half = Z * se + float(np.abs(g) @ -np.log1p(-np.minimum(r, 0.5)))
     ok = bool(np.isfinite(slope) and np.all(r < 0.5) and half <= MAX_HALF_WIDTH
               and abs(slope - target) <= half + allowance)
-    return Outcome(ok, f"{slope:.4f} +- {half:.4f} (99.9%)",
-                   f"{target} +- ({allowance} truncation + CI); CI half-width <= {MAX_HALF_WIDTH}", instance)
+    return Outcome(ok, [slope, half, float(np.max(r))], [float(target), allowance, MAX_HALF_WIDTH, 0.5],
+                   instance,
+                   "measured: fitted slope, its 99.9% half-width (z se plus the certified-error "
+                   "widening), largest ratio of the certified error to the bias; expected: [target "
+                   "slope, truncation allowance, largest half-width, largest ratio]; pass iff the "
+                   "slope is finite, |slope - target| <= half-width + allowance, half-width <= 0.3 and every ratio < 0.5")
 
 
 # -- the checks ---------------------------------------------------------------------------------
@@ -373,8 +377,11 @@ def c9_bias_formula_one_dimensional(rng, *, formula=NoisyOneDim.first_order_bias
     half = Z * float(np.sqrt(F[0, 0])) + float(np.abs(G[0]) @ np.abs(bound[:, 0]))
     predicted = float(formula(model, ONE_DIM_LRS[0])) / ONE_DIM_LRS[0]
     ok = abs(coef[0] - predicted) <= half and half <= abs(predicted) / 4
-    return Outcome(bool(ok), f"c1 = {coef[0]:.6f} +- {half:.6f} (99.9%)", f"{predicted:.6f}",
-                   f"mu=1, beta=2, s^2=1, h=0.0125..0.2, {ONE_DIM_CHAINS} chains")
+    return Outcome(bool(ok), [float(coef[0]), half], [predicted, abs(predicted) / 4],
+                   f"mu=1, beta=2, s^2=1, h=0.0125..0.2, {ONE_DIM_CHAINS} chains",
+                   "measured: fitted c1 and its 99.9% half-width (widened by the certified burn-in "
+                   "error); expected: the formula's c1 and the largest allowed half-width |c1|/4; "
+                   "pass iff |fit - formula| <= half-width <= |c1|/4")
 
 
 @register_check(

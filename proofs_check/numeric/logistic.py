@@ -1,10 +1,10 @@
 r"""Numeric checks of C1 and C3 for the logistic-regression step family (a nonlinear family).
 
 The gradient steps :math:`T_k(w) = w - h\nabla L_k(w)` of
-:class:`models.logistic.Logistic` with :math:`\lambda > 0` are :math:`\rho`-Lipschitz on all
+:class:`revsgd.models.logistic.Logistic` with :math:`\lambda > 0` are :math:`\rho`-Lipschitz on all
 of :math:`\mathbb{R}^d` with the certified :math:`\rho = \max_k \max(|1 - h\lambda|,
 |1 - hL_k|)` (C4), so the backward contraction principle (C1) applies with the bounds of
-:mod:`theory.contraction`, while the forward iterates keep moving (C3) because the batch
+:mod:`revsgd.theory.contraction`, while the forward iterates keep moving (C3) because the batch
 minimizers differ.
 
 Round-off: one step computes B margins (d-term dot products) and a B-term weighted sum,
@@ -69,14 +69,16 @@ def _roundoff(n, d, scale):
 )
 def c1_logistic_cauchy_bound(rng, *, backward=backward) -> Outcome:
     r"""Largest ratio of the backward increment to :math:`\rho^n C` (round-off subtracted),
-    with :math:`\rho, C` from :func:`theory.contraction.certify`."""
+    with :math:`\rho, C` from :func:`revsgd.theory.contraction.certify`."""
     worst = 0.0
     for d, fam, idx, x0 in _instances(rng):
         cert = certify(fam, x0)
         inc = np.linalg.norm(np.diff(backward(fam, idx, x0), axis=0), axis=1)
         tol = _roundoff(N_STEPS, d, iterate_scale(cert, x0))
         worst = max(worst, float(np.max((inc - tol) / cert.cauchy(np.arange(N_STEPS)))))
-    return Outcome(worst <= 1.0, worst, "<= 1", f"d={DIMENSIONS}, K=6, B=4, l2=0.5, n={N_STEPS}")
+    return Outcome(worst <= 1.0, worst, 1.0, f"d={DIMENSIONS}, K=6, B=4, l2=0.5, n={N_STEPS}",
+                   "largest ratio over d and n of |y_{n+1} - y_n| (round-off subtracted) to rho^n C; "
+                   "pass iff measured <= expected")
 
 
 @register_check(
@@ -93,7 +95,9 @@ def c1_logistic_limit_independent_of_start(rng, *, backward=backward) -> Outcome
         tol = 2 * _roundoff(N_STEPS, d, scale)
         bound = cert.rho ** np.arange(N_STEPS + 1) * np.linalg.norm(x0 - x1)
         worst = max(worst, float(np.max((gap - tol) / bound)))
-    return Outcome(worst <= 1.0, worst, "<= 1", f"d={DIMENSIONS}, K=6, B=4, l2=0.5, n={N_STEPS}")
+    return Outcome(worst <= 1.0, worst, 1.0, f"d={DIMENSIONS}, K=6, B=4, l2=0.5, n={N_STEPS}",
+                   "largest ratio over d and n of |y_n(x_0) - y_n(x_0')| (round-off subtracted) to "
+                   "rho^n |x_0 - x_0'|; pass iff measured <= expected")
 
 
 @register_check(
@@ -102,12 +106,12 @@ def c1_logistic_limit_independent_of_start(rng, *, backward=backward) -> Outcome
     kind="numeric",
 )
 def c1_logistic_certified_limit(rng, *, backward=backward, backward_certified=backward_certified) -> Outcome:
-    r""":func:`theory.iterate.backward_certified` at ``tol`` = 1e-6 against the exact backward
+    r""":func:`revsgd.theory.iterate.backward_certified` at ``tol`` = 1e-6 against the exact backward
     iterate at depth N = 120, whose own distance to the limit is at most
     :math:`\rho^N C/(1-\rho)`: largest ratio of :math:`|y^{\mathrm{cert}}_N - y_N|` to
     ``error_bound`` + that remainder + round-off (must be <= 1), and the certified run must
     stop early (depth < N)."""
-    worst, early = 0.0, True
+    worst, early, depth, error_bound = 0.0, True, 0, 0.0
     for d, fam, idx, x0 in _instances(rng):
         cert = certify(fam, x0)
         run = backward_certified(fam, idx, x0, 1e-6)
@@ -115,9 +119,13 @@ def c1_logistic_certified_limit(rng, *, backward=backward, backward_certified=ba
         allowed = run.error_bound + float(limit_bound(cert.rho, cert.C, N_STEPS)) \
             + _roundoff(N_STEPS, d, iterate_scale(cert, x0))
         early &= run.depth < N_STEPS and run.error_bound <= 1e-6
+        depth, error_bound = max(depth, int(run.depth)), max(error_bound, float(run.error_bound))
         worst = max(worst, float(np.linalg.norm(run.trajectory[-1] - exact)) / allowed)
-    return Outcome(bool(worst <= 1.0 and early), worst, "<= 1 (and depth < N)",
-                   f"d={DIMENSIONS}, K=6, B=4, l2=0.5, N={N_STEPS}, tol=1e-6")
+    return Outcome(bool(worst <= 1.0 and early), [worst, depth, error_bound], [1.0, N_STEPS, 1e-6],
+                   f"d={DIMENSIONS}, K=6, B=4, l2=0.5, N={N_STEPS}, tol=1e-6",
+                   "measured: largest ratio of |y^cert_N - y_N| to error_bound + rho^N C/(1-rho) + "
+                   "round-off, largest certified depth, largest error_bound; pass iff ratio <= 1, "
+                   "every depth < N and every error_bound <= 1e-6")
 
 
 def forward_step_lower_bound(model: Logistic, lr: float) -> float:
@@ -179,5 +187,8 @@ def c3_logistic_forward_keeps_moving(rng, *, forward_ensemble=forward_ensemble) 
     mean = float(steps.mean())
     false_alarm = float(np.exp(-steps.size * delta**2 / (2 * M**2)))
     ok = mean >= delta / 2 and false_alarm <= 1e-6
-    return Outcome(bool(ok), mean, f">= {delta / 2:.4g} (delta/2); Azuma false alarm {false_alarm:.1e}",
-                   f"d=3, K=6, B=4, l2=0.5, {CHAINS} chains x {STEPS} steps")
+    return Outcome(bool(ok), [mean, false_alarm], [delta / 2, 1e-6],
+                   f"d=3, K=6, B=4, l2=0.5, {CHAINS} chains x {STEPS} steps",
+                   "measured: mean realized forward step |x_{n+1} - x_n| and the Azuma-Hoeffding "
+                   "false-alarm probability e^{-m delta^2/(2M^2)}; expected: [delta/2, 1e-6]; pass iff "
+                   "mean >= delta/2 and false alarm <= 1e-6")

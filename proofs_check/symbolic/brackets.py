@@ -14,7 +14,7 @@ depend on the permutation up to ``O(h^3)``.
 
 Quadratics use non-commuting symbols ``H_a, c_a, x`` (any dimension); general smooth losses
 use undefined functions in 1-D and 2-D with truncated Taylor arithmetic
-(:mod:`proofs_check.symbolic._jets`). The numeric second opinion uses polynomial losses,
+(:mod:`revsgd.proofs_check.symbolic._jets`). The numeric second opinion uses polynomial losses,
 for which ``h -> y_n - x_n`` is a polynomial of known degree, so its Taylor coefficients
 are recovered exactly (up to round-off) by Cauchy's formula on a circle in complex ``h``.
 """

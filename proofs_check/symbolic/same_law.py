@@ -79,5 +79,6 @@ def forward_backward_same_law(rng: np.random.Generator):
     err, tol = _numeric_same_law(rng)
     out = symbolic_outcome(verdict, err, tol, f"n<={MAX_N}; {differing} words with x_n != y_n")
     if not differing:  # the claim would be vacuous if forward and backward always agreed
-        return Outcome(False, "no word distinguishes the orders", out.expected, out.instance)
+        return Outcome(False, out.measured, out.expected, out.instance,
+                       "no word distinguishes the orders, so the claim would be vacuous: fail; " + out.note)
     return out

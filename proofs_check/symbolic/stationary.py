@@ -6,7 +6,7 @@ For ``x' = A x + b`` with ``(A, b)`` drawn independently of ``x``, a stationary 
           S = \\mathbb{E}[A S A^{\\top}] + \\operatorname{Cov}(A m + b).
 
 These equations are solved by sympy (``linsolve``) for the one-dimensional examples of
-THEORY.md section 3; the closed forms come out, they are not typed into the solver. The
+THEORY.md (Closed forms); the closed forms come out, they are not typed into the solver. The
 numeric second opinion enumerates all ``2^n`` backward words exactly: with
 ``|y_n - y_inf| <= rho^n C / (1 - rho)`` pointwise, Minkowski's inequality bounds both
 ``|E y_n - m|`` and ``|sd(y_n) - sqrt(S)|`` by that number.

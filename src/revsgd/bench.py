@@ -21,7 +21,10 @@ __all__ = [
     "median_time",
     "paired_times",
     "random_contraction",
+    "workloads",
     "run_benchmarks",
+    "HEADER",
+    "format_row",
     "format_table",
 ]
 
@@ -89,23 +92,42 @@ def random_contraction(d: int, K: int, rho: float, rng):
     return AffineFamily(A, rng.standard_normal((K, d)))
 
 
-def run_benchmarks(quick: bool = False) -> list[BenchResult]:
-    """Run every workload (``quick`` shrinks the sizes) and return the rows."""
+def workloads(quick: bool = False) -> list[Callable[[], BenchResult]]:
+    """Every workload as a zero-argument callable, in the order the table lists them."""
     from revsgd import bench_jax, bench_stationary, bench_trajectories
 
-    rows = bench_trajectories.run(quick) + bench_stationary.run(quick)
-    return rows + bench_jax.run(quick)
+    return (bench_trajectories.workloads(quick) + bench_stationary.workloads(quick)
+            + bench_jax.workloads(quick))
+
+
+def run_benchmarks(quick: bool = False,
+                   on_row: Callable[[BenchResult], object] | None = None) -> list[BenchResult]:
+    """Run every workload (``quick`` shrinks the sizes) and return the rows.
+
+    Args:
+        quick: small sizes and one repetition (a few seconds in all).
+        on_row: called with each row as soon as its workload finishes.
+    """
+    if on_row is not None and not callable(on_row):
+        raise TypeError(f"on_row must be callable or None; got {type(on_row).__name__}")
+    rows = []
+    for work in workloads(quick):
+        rows.append(work())
+        if on_row is not None:
+            on_row(rows[-1])
+    return rows
+
+
+HEADER = f"{'workload':38} {'ours s':>9} {'baseline':26} {'base s':>9} {'ratio':>8}  target"
+
+
+def format_row(r: BenchResult) -> str:
+    """One row (and its note on a second line) of :func:`format_table`."""
+    line = (f"{r.workload:38} {r.ours_s:9.4f} {r.baseline:26} {r.baseline_s:9.4f} "
+            f"{r.ratio:8.3g}  {r.target} [{'met' if r.met else 'MISSED'}]")
+    return line + (f"\n{'':38}   {r.note}" if r.note else "")
 
 
 def format_table(rows: list[BenchResult]) -> str:
     """The rows as a fixed-width text table (notes on a second line)."""
-    head = f"{'workload':38} {'ours s':>9} {'baseline':26} {'base s':>9} {'ratio':>8}  target"
-    lines = [head, "-" * len(head)]
-    for r in rows:
-        lines.append(
-            f"{r.workload:38} {r.ours_s:9.4f} {r.baseline:26} {r.baseline_s:9.4f} "
-            f"{r.ratio:8.3g}  {r.target} [{'met' if r.met else 'MISSED'}]"
-        )
-        if r.note:
-            lines.append(f"{'':38}   {r.note}")
-    return "\n".join(lines)
+    return "\n".join([HEADER, "-" * len(HEADER)] + [format_row(r) for r in rows])

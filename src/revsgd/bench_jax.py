@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib.util
 
+from functools import partial
+
 import numpy as np
 
 from revsgd.bench import BenchResult, paired_times, random_contraction
 from revsgd.theory.ensemble import forward_ensemble
 
-__all__ = ["available", "bench_jax_ensemble", "run"]
+__all__ = ["available", "bench_jax_ensemble", "workloads"]
 
 
 def available() -> bool:
@@ -60,9 +62,10 @@ def bench_jax_ensemble(*, K=10, d=10, m=100000, n=20, repeats=3, seed=0) -> Benc
     )
 
 
-def run(quick: bool) -> list[BenchResult]:
+def workloads(quick: bool) -> list:
+    """The JAX baseline as a zero-argument callable (none when JAX is not installed)."""
     if not available():
         return []
     if quick:
-        return [bench_jax_ensemble(m=20000, n=5, repeats=1)]
-    return [bench_jax_ensemble()]
+        return [partial(bench_jax_ensemble, m=20000, n=5, repeats=1)]
+    return [bench_jax_ensemble]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from revsgd.bench import BenchResult, paired_times, random_contraction
@@ -9,7 +11,7 @@ from revsgd.theory.ensemble import forward_ensemble, sample_forward_ensemble
 from revsgd.theory.reference import forward_ensemble_naive_affine
 from revsgd.theory.stationary import solve_stationary
 
-__all__ = ["bench_ensemble_step", "bench_stationary_moments", "run"]
+__all__ = ["bench_ensemble_step", "bench_stationary_moments", "workloads"]
 
 
 def bench_ensemble_step(*, K=10, d=10, m=100000, n=20, repeats=3, seed=0) -> BenchResult:
@@ -62,7 +64,9 @@ def bench_stationary_moments(*, d=200, K=16, accuracy=1e-2, m=4000, repeats=1, s
     )
 
 
-def run(quick: bool) -> list[BenchResult]:
+def workloads(quick: bool) -> list:
+    """The stationary workloads as zero-argument callables."""
     if quick:
-        return [bench_ensemble_step(m=20000, n=5, repeats=1), bench_stationary_moments(d=60, K=8, m=1000)]
-    return [bench_ensemble_step(), bench_stationary_moments()]
+        return [partial(bench_ensemble_step, m=20000, n=5, repeats=1),
+                partial(bench_stationary_moments, d=60, K=8, m=1000)]
+    return [bench_ensemble_step, bench_stationary_moments]

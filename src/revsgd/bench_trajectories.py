@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tracemalloc
 
+from functools import partial
+
 import numpy as np
 
 from revsgd.bench import BenchResult, paired_times, random_contraction
@@ -18,7 +20,7 @@ __all__ = [
     "bench_dimension_one",
     "bench_thinned_memory",
     "bench_certified_general",
-    "run",
+    "workloads",
 ]
 
 
@@ -138,22 +140,22 @@ def bench_certified_general(*, n=400, tol=1e-6, seed=5) -> BenchResult:
     )
 
 
-def run(quick: bool) -> list[BenchResult]:
-    """The trajectory rows (``quick``: small sizes, one repetition)."""
+def workloads(quick: bool) -> list:
+    """The trajectory workloads as zero-argument callables (``quick``: small sizes, one repetition)."""
     if quick:
         return [
-            bench_backward_vs_recompute(n=300, repeats=1),
-            bench_backward_vs_forward_loop(n=10000, repeats=1),
-            bench_forward_vs_loop(n=10000, repeats=1),
-            bench_dimension_one(n=100000, repeats=1),
-            bench_thinned_memory(n=50000, every=100),
-            bench_certified_general(n=200),
+            partial(bench_backward_vs_recompute, n=300, repeats=1),
+            partial(bench_backward_vs_forward_loop, n=10000, repeats=1),
+            partial(bench_forward_vs_loop, n=10000, repeats=1),
+            partial(bench_dimension_one, n=100000, repeats=1),
+            partial(bench_thinned_memory, n=50000, every=100),
+            partial(bench_certified_general, n=200),
         ]
     return [
-        bench_backward_vs_recompute(),
-        bench_backward_vs_forward_loop(),
-        bench_forward_vs_loop(),
-        bench_dimension_one(),
-        bench_thinned_memory(),
-        bench_certified_general(),
+        bench_backward_vs_recompute,
+        bench_backward_vs_forward_loop,
+        bench_forward_vs_loop,
+        bench_dimension_one,
+        bench_thinned_memory,
+        bench_certified_general,
     ]

@@ -171,10 +171,13 @@ def test_an_identity_expand_cannot_decide_is_a_failure_not_a_pass():
 
 def test_numeric_second_opinion_can_veto():
     yes = Verdict(True, 0)
-    assert symbolic_outcome(yes, 1e-16, 1e-15, "").passed
+    good = symbolic_outcome(yes, 1e-16, 1e-15, "")
+    assert good.passed and good.measured == [0, 1e-16] and good.expected == [0, 1e-15]
+    assert good.note.startswith("residual 0;")
     assert not symbolic_outcome(yes, 1e-14, 1e-15, "").passed
     assert not symbolic_outcome(yes, float("nan"), 1e-15, "").passed
-    assert not symbolic_outcome(Verdict(False, 1), 0.0, 1e-15, "").passed
+    bad = symbolic_outcome(Verdict(False, 1), 0.0, 1e-15, "")
+    assert not bad.passed and bad.measured == [1, 0.0] and bad.note.startswith("residual 1;")
 
 
 def test_numeric_cauchy_coefficients_reject_a_wrong_bracket(monkeypatch):

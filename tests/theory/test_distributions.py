@@ -79,3 +79,35 @@ def test_wasserstein_known_values():
 def test_bad_input(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+def _energy_test_naive(x, y, permutations, seed):
+    """The textbook permutation test: gather the permuted distance matrix each time."""
+    import scipy.spatial
+
+    x, y = np.asarray(x, float).reshape(len(x), -1), np.asarray(y, float).reshape(len(y), -1)
+    Z = np.vstack([x, y])
+    D = scipy.spatial.distance.squareform(scipy.spatial.distance.pdist(Z))
+    n = len(x)
+
+    def stat(M):
+        return 2.0 * M[:n, n:].mean() - M[:n, :n].mean() - M[n:, n:].mean()
+
+    gen = np.random.default_rng(seed)
+    s = stat(D)
+    stats = np.array([stat(D[np.ix_(p, p)]) for p in (gen.permutation(len(Z)) for _ in range(permutations))])
+    return s, stats
+
+
+@pytest.mark.parametrize("n,m,d,shift", [(30, 45, 1, 0.0), (40, 25, 3, 0.3), (20, 20, 2, 1.0)])
+def test_energy_test_matches_the_naive_permutation_test(n, m, d, shift):
+    g = np.random.default_rng(n + m + d)
+    x, y = g.standard_normal((n, d)), g.standard_normal((m, d)) + shift
+    s, stats = _energy_test_naive(x, y, 99, seed=7)
+    res = energy_test(x, y, permutations=99, rng=7)
+    scale = np.abs(stats).max() + abs(s)
+    assert abs(res.statistic - s) <= 1e-12 * scale
+    # the p-value is identical unless a permuted statistic lies within round-off of s
+    close = np.abs(stats - s) <= 1e-12 * scale
+    assert not close.any()
+    assert res.pvalue == (1 + np.sum(stats >= s)) / 100
