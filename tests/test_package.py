@@ -109,8 +109,12 @@ def test_make_test_runs_against_the_installed_package():
     """Under ``make test`` (REVSGD_TEST_INSTALLED=1) the code comes from site-packages, not the tree."""
     if os.environ.get("REVSGD_TEST_INSTALLED") != "1":
         pytest.skip("only meaningful under make test, which installs the package first")
+    import sysconfig
+
+    site = Path(sysconfig.get_paths()["purelib"]).resolve()
     for module in (revsgd, __import__("revsgd.theory").theory, __import__("revsgd.models").models):
-        assert ROOT not in Path(module.__file__).resolve().parents, module.__file__
+        where = Path(module.__file__).resolve()
+        assert site in where.parents, f"{module.__name__} imported from {where}, not from {site}"
 
 
 def test_wheel_holds_only_the_revsgd_package(tmp_path):
