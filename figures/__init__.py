@@ -2,18 +2,20 @@
 
 ``build(name, outdir, seed)`` writes ``name.csv`` (the data), ``name.pdf`` and
 ``name.png``; ``build_all`` does every figure of :data:`FIGURES`.
+
+The builder (and with it matplotlib) is imported on first use of one of its names, so
+that ``revsgd.figures.names`` (the list of figures) loads in milliseconds.
+
+Example:
+
+>>> from revsgd.figures import FIGURES, select
+>>> select("orders,trajectories".split(","))
+['orders', 'trajectories']
 """
 
-from revsgd.figures.base import FIGURES
-from revsgd.figures.base import BuiltFigure
-from revsgd.figures.base import build
-from revsgd.figures.base import build_all
-from revsgd.figures.base import load
-from revsgd.figures.base import missing_requirements
-from revsgd.figures.base import read_csv
-from revsgd.figures.base import render
-from revsgd.figures.base import select
-from revsgd.figures.base import write_csv
+import importlib
+
+from revsgd.figures.names import FIGURES
 
 __all__ = [
     "FIGURES",
@@ -27,3 +29,17 @@ __all__ = [
     "select",
     "write_csv",
 ]
+
+_FROM_BASE = frozenset(__all__) - {"FIGURES"}
+
+
+def __getattr__(name):
+    if name in _FROM_BASE:
+        value = getattr(importlib.import_module("revsgd.figures.base"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'revsgd.figures' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -34,6 +34,7 @@ from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from revsgd.figures.names import FIGURES
 from revsgd.theory.extras import missing_extras, require
 
 __all__ = [
@@ -49,22 +50,6 @@ __all__ = [
     "render",
     "write_csv",
 ]
-
-#: Registered figure modules, in the order they are built (module name == NAME).
-FIGURES = (
-    "trajectories",
-    "increments",
-    "same_law",
-    "gallery",
-    "lr_sweep",
-    "brackets",
-    "loss_curves",
-    "contraction_region",
-    "lyapunov_rates",
-    "real_data",
-    "orders",
-)
-
 
 @dataclass(frozen=True)
 class BuiltFigure:

@@ -263,3 +263,16 @@ def test_console_script_installed():
     assert os.path.exists(script), "revsgd is not installed in this interpreter's environment"
     out = subprocess.run([script, "--help"], capture_output=True, text=True, check=True)
     assert "usage: revsgd" in out.stdout
+
+
+@pytest.mark.parametrize("argv", [["verify", "--json", "{folder}"], ["verify", "--latex", "{file}/x.tex"],
+                                  ["figures", "--out", "{file}"], ["figures", "--only", "nope"],
+                                  ["bench", "--json", "{folder}"], ["verify", "--seed", "-1"]])
+def test_usage_errors_come_before_the_heavy_imports(argv, tmp_path):
+    """Refused before numpy-scale work: scipy, sympy and matplotlib are never imported."""
+    (tmp_path / "f").write_text("x")
+    argv = [a.format(folder=tmp_path, file=tmp_path / "f") for a in argv]
+    code = ("import sys; from revsgd.cli import main; rc = main(%r); "
+            "print(rc, sorted(m for m in ('scipy', 'sympy', 'matplotlib') if m in sys.modules))" % (argv,))
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert out.stdout.split("\n")[0] == "2 []", (out.stdout, out.stderr)

@@ -67,7 +67,7 @@ def _claim(text: str) -> str:
 
 def _figure_names(text: str) -> list[str]:
     """``"trajectories,orders"`` -> the names, each a registered figure."""
-    from revsgd.figures import FIGURES
+    from revsgd.figures.names import FIGURES  # a plain tuple: no matplotlib import
 
     return _comma_list(text, FIGURES, "figure", "trajectories,orders")
 
@@ -137,14 +137,15 @@ def _select_checks(args):
 
 
 def _cmd_verify(args) -> int:
+    if args.explain:
+        return _explain(args.explain)
+    # outputs first, before the (seconds-long) imports of the checks
+    json_path = output_file(args.json, "--json") if args.json else None
+    latex_path = output_file(args.latex, "--latex") if args.latex else None
     from revsgd.proofs_check.registry import run_check
     from revsgd.proofs_check.report import format_table, run_metadata, write_json, write_latex
     from revsgd.theory.extras import missing_extras
 
-    if args.explain:
-        return _explain(args.explain)
-    json_path = output_file(args.json, "--json") if args.json else None
-    latex_path = output_file(args.latex, "--latex") if args.latex else None
     _load_checks()
     runnable = _runnable(_select_checks(args), lambda c: missing_extras(c.requires),
                          lambda c: f"check {c.name} ({c.claim})")
@@ -172,9 +173,9 @@ def _cmd_verify(args) -> int:
 
 
 def _cmd_figures(args) -> int:
+    out = output_dir(args.out, "--out")  # before the imports of matplotlib and the models
     from revsgd.figures import build, missing_requirements, select
 
-    out = output_dir(args.out, "--out")
     failed = []
     names = _runnable(select(args.only), missing_requirements, lambda n: f"figure {n}")
     if not names:
