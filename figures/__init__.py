@@ -20,12 +20,15 @@ from revsgd.figures.names import FIGURES
 __all__ = [
     "FIGURES",
     "BuiltFigure",
+    "SAVE_RC",
     "build",
     "build_all",
+    "check_figure",
     "load",
     "missing_requirements",
     "read_csv",
     "render",
+    "save",
     "select",
     "write_csv",
 ]

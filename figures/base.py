@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import importlib
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from revsgd.figures.names import FIGURES
+from revsgd.figures.style import SVG_HASHSALT
 from revsgd.theory.extras import missing_extras, require
 
 __all__ = [
@@ -43,6 +45,9 @@ __all__ = [
     "build",
     "build_all",
     "check_data",
+    "check_figure",
+    "SAVE_RC",
+    "save",
     "load",
     "missing_requirements",
     "read_csv",
@@ -63,7 +68,7 @@ class BuiltFigure:
 
 
 def load(name):
-    """The module of figure ``name``.
+    """The module of the registered figure ``name``.
 
     Raises:
         ValueError: unknown name (the message lists the valid names).
@@ -74,6 +79,62 @@ def load(name):
     if getattr(module, "NAME", None) != name:
         raise RuntimeError(f"figures.{name} must set NAME = {name!r}")
     return module
+
+
+_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+def _file_stem(name, what="name") -> str:
+    if not isinstance(name, str) or not _NAME_PATTERN.match(name):
+        raise ValueError(f"{what} must be a file-name stem of letters, digits, '_', '.', '-' "
+                         f"(e.g. 'my_figure'); got {name!r}")
+    return name
+
+
+def check_figure(figure, name=None):
+    """``(figure, name)`` for a registered name or any object with the figure contract.
+
+    The contract (what every module of this package has): ``STYLE``, an rc dict such as
+    :func:`revsgd.figures.style.paper` returns; ``compute(seed) -> dict`` of 1-D columns;
+    ``draw(data, fig) -> None``; and a ``NAME`` unless ``name`` is given.
+
+    Args:
+        figure: a name of :data:`FIGURES`, or a module/object with the contract.
+        name: the file-name stem of the outputs (default ``figure.NAME``).
+
+    Returns:
+        ``(obj, name)``: the figure object (the module for a registered name) and its name.
+
+    Raises:
+        ValueError: unknown registered name, or a bad ``name``.
+        TypeError: an object that lacks part of the contract (the missing parts are named).
+
+    Example:
+
+    >>> import types
+    >>> mine = types.SimpleNamespace(STYLE={}, compute=lambda seed: {"x": [0.0, 1.0]},
+    ...                              draw=lambda data, fig: fig.add_subplot().plot(data["x"]))
+    >>> check_figure(mine, name="mine")[1]
+    'mine'
+    """
+    if isinstance(figure, str):
+        module = load(figure)
+        return module, module.NAME if name is None else _file_stem(name)
+    missing = [a for a in ("STYLE", "compute", "draw") if not hasattr(figure, a)]
+    if missing:
+        raise TypeError(f"figure must be a registered name or have STYLE, compute(seed) and draw(data, fig); "
+                        f"{type(figure).__name__} lacks {', '.join(missing)}")
+    if not isinstance(figure.STYLE, dict):
+        raise TypeError(f"figure.STYLE must be an rc dict (e.g. revsgd.figures.style.paper()); "
+                        f"got {type(figure.STYLE).__name__}")
+    for attr in ("compute", "draw"):
+        if not callable(getattr(figure, attr)):
+            raise TypeError(f"figure.{attr} must be callable; got {type(getattr(figure, attr)).__name__}")
+    if name is None:
+        name = getattr(figure, "NAME", None)
+        if name is None:
+            raise ValueError("name must be given for a figure object without a NAME attribute")
+    return figure, _file_stem(name)
 
 
 def select(only=None) -> list[str]:
@@ -166,13 +227,28 @@ def read_csv(path) -> dict:
     }
 
 
-def render(module, data) -> Figure:
-    """Draw ``data`` with ``module.draw`` on a fresh Agg-backed Figure under ``module.STYLE``."""
-    with rc_context(module.STYLE):
+def render(figure, data) -> Figure:
+    """Draw ``data`` with ``figure.draw`` on a fresh Agg-backed Figure under ``figure.STYLE``.
+
+    Args:
+        figure: a registered name or an object with the figure contract (:func:`check_figure`).
+        data: the dict of columns ``figure.compute(seed)`` returned.
+
+    Returns:
+        the :class:`matplotlib.figure.Figure` (no pyplot, no global state changed); save it
+        with :func:`save`.
+    """
+    figure, _ = check_figure(figure, name="figure")
+    with rc_context(figure.STYLE):
         fig = Figure()
         FigureCanvasAgg(fig)
-        module.draw(data, fig)
+        figure.draw(check_data(data), fig)
     return fig
+
+
+#: rc parameters every saved figure gets: TrueType (Type 42) fonts in PDF and PS, 300-dpi
+#: rasters, a fixed SVG hash salt.
+SAVE_RC = {"pdf.fonttype": 42, "ps.fonttype": 42, "savefig.dpi": 300, "svg.hashsalt": SVG_HASHSALT}
 
 
 def _pdf_metadata() -> dict:
@@ -182,36 +258,81 @@ def _pdf_metadata() -> dict:
     return meta
 
 
-def build(name, outdir, seed: int = 0) -> BuiltFigure:
-    """Compute, write CSV, draw and save PDF and PNG of figure ``name`` into ``outdir``.
+def save(fig, data, out, name) -> BuiltFigure:
+    """Write ``out/name.csv`` (the data), ``out/name.pdf`` and ``out/name.png`` as the built-in
+    figures are written.
+
+    The PDF embeds TrueType (Type 42) fonts, the PNG is 300 dpi, and the bytes depend only
+    on the figure: no creation date in the PDF unless ``SOURCE_DATE_EPOCH`` is set (then
+    that date), no software or time stamp in the PNG.
 
     Args:
-        name: one of :data:`FIGURES`.
-        outdir: directory (created if missing).
-        seed: seed of the figure's random draws.
+        fig: a :class:`matplotlib.figure.Figure` (e.g. from :func:`render`, or your own).
+        data: dict of 1-D numeric columns plotted in it (written as CSV beside it).
+        out: output folder (created if missing).
+        name: file-name stem.
 
     Returns:
-        a :class:`BuiltFigure` with the three paths ``outdir/name.{csv,pdf,png}``.
+        a :class:`BuiltFigure` with the three paths (``seconds``: time spent saving).
 
     Raises:
-        ValueError: unknown figure name, or a negative seed.
+        TypeError: ``fig`` is not a matplotlib Figure, or bad ``data`` columns.
+        ValueError: a bad ``name``, or ``data`` with NaN/inf or non-1-D columns.
+
+    Example:
+
+    >>> import tempfile
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(); _ = fig.add_subplot().plot([0.0, 1.0])
+    >>> built = save(fig, {"y": [0.0, 1.0]}, tempfile.mkdtemp(), "line")
+    >>> built.pdf.name, built.png.name, built.csv.name
+    ('line.pdf', 'line.png', 'line.csv')
     """
-    module = load(name)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib.figure.Figure; got {type(fig).__name__}")
+    name = _file_stem(name)
+    data = check_data(data)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    data = check_data(module.compute(int(seed)), f"figures.{name}.compute(seed)")
-    csv_path = write_csv(data, outdir / f"{name}.csv")
-    pdf_path, png_path = outdir / f"{name}.pdf", outdir / f"{name}.png"
-    with rc_context(module.STYLE):
-        fig = Figure()
+    if fig.canvas is None or not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
-        module.draw(data, fig)
+    csv_path = write_csv(data, out / f"{name}.csv")
+    pdf_path, png_path = out / f"{name}.pdf", out / f"{name}.png"
+    with rc_context(SAVE_RC):
         fig.savefig(pdf_path, format="pdf", metadata=_pdf_metadata())
         fig.savefig(png_path, format="png", metadata={"Software": None})
     return BuiltFigure(name, csv_path, pdf_path, png_path, time.perf_counter() - start)
+
+
+def build(figure, outdir, seed: int = 0, name=None) -> BuiltFigure:
+    """Compute, draw and :func:`save` a figure: ``outdir/name.{csv,pdf,png}``.
+
+    Args:
+        figure: one of :data:`FIGURES`, or any object with the figure contract
+            (``STYLE``, ``compute(seed)``, ``draw(data, fig)``; see :func:`check_figure`).
+        outdir: directory (created if missing).
+        seed: seed of the figure's random draws.
+        name: file-name stem (default: the figure's ``NAME``).
+
+    Returns:
+        a :class:`BuiltFigure` with the three paths.
+
+    Raises:
+        ValueError: unknown figure name, a negative seed, or a bad name.
+        TypeError: an object without the figure contract.
+    """
+    figure, name = check_figure(figure, name)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    start = time.perf_counter()
+    data = check_data(figure.compute(int(seed)), f"figures.{name}.compute(seed)")
+    with rc_context(figure.STYLE):
+        fig = Figure()
+        FigureCanvasAgg(fig)
+        figure.draw(data, fig)
+        built = save(fig, data, outdir, name)
+    return BuiltFigure(name, built.csv, built.pdf, built.png, time.perf_counter() - start)
 
 
 def build_all(outdir, only=None, seed: int = 0) -> list[BuiltFigure]:
