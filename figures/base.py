@@ -106,7 +106,8 @@ def check_figure(figure, name=None):
         ``(obj, name)``: the figure object (the module for a registered name) and its name.
 
     Raises:
-        ValueError: unknown registered name, or a bad ``name``.
+        ValueError: unknown registered name (or an object with no part of the contract),
+            or a bad ``name``.
         TypeError: an object that lacks part of the contract (the missing parts are named).
 
     Example:
@@ -121,6 +122,9 @@ def check_figure(figure, name=None):
         module = load(figure)
         return module, module.NAME if name is None else _file_stem(name)
     missing = [a for a in ("STYLE", "compute", "draw") if not hasattr(figure, a)]
+    if len(missing) == 3:  # neither a name nor a figure object
+        raise ValueError(f"unknown figure {figure!r}: expected a name from {', '.join(FIGURES)}, "
+                         f"or an object with STYLE, compute(seed) and draw(data, fig)")
     if missing:
         raise TypeError(f"figure must be a registered name or have STYLE, compute(seed) and draw(data, fig); "
                         f"{type(figure).__name__} lacks {', '.join(missing)}")
