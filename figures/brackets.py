@@ -20,6 +20,7 @@ import numpy as np
 from revsgd.figures import style
 from revsgd.figures._problems import least_squares_2d
 from revsgd.theory import backward, forward, sample_indices
+from revsgd.theory.fits import log_log_slope
 
 __all__ = ["NAME", "STYLE", "compute", "draw", "predicted_gap", "LEARNING_RATES", "PAIR"]
 
@@ -67,7 +68,7 @@ def compute(seed: int) -> dict:
 
 
 def _slope(h, v) -> float:
-    return float(np.polyfit(np.log(h), np.log(v), 1)[0])
+    return log_log_slope(h, v).slope
 
 
 def draw(data, fig) -> None:

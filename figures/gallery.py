@@ -43,8 +43,7 @@ def compute(seed: int) -> dict:
     for i, lr in enumerate(LEARNING_RATES):
         family = model.step_family(lr)
         n = certify(family, [0.0]).steps_for(TOL)
-        draws = sample_backward_ensemble(family, DRAWS, n, [0.0], rng)
-        draws = draws[:, 0]
+        draws = sample_backward_ensemble(family, DRAWS, n, [0.0], rng).final[:, 0]
         data[f"density_{i}"] = np.histogram(draws, bins=edges, density=True)[0]
         sample_mean.append(draws.mean())
         sample_var.append(draws.var(ddof=1))

@@ -9,7 +9,13 @@ least-squares solution:
 * ``spread_along``: :math:`\operatorname{tr}\operatorname{Cov}` of the epoch-end states of the
   second half of the run along time, averaged over chains (how much one run still moves;
   :math:`\approx 0` for the orders that converge to a point);
-* ``cost``: map applications per step for a general family (:mod:`revsgd.theory.orders`).
+* ``cost``: map applications per step for a general family (each order's ``cost``,
+  :mod:`revsgd.theory.orders`).
+
+Each case is an :class:`~revsgd.theory.order_values.Order` value: the figure takes its
+legend from ``order.label``, its family's learning rate from ``order.step_fraction``
+(palindromes take half steps) and cycles markers and colours, so any number of orders can
+be compared.
 
 For i.i.d. words every order has the forward law at every step (C2 and
 :mod:`revsgd.theory.windows`), so their across-chain spreads all estimate the exact stationary
@@ -24,58 +30,57 @@ import numpy as np
 from revsgd.figures import style
 from revsgd.figures._problems import contracting_lr, least_squares_2d
 from revsgd.theory import stationary_moments
-from revsgd.theory.orders import run_order
+from revsgd.theory import orders
 
-__all__ = ["NAME", "STYLE", "CASES", "CHAINS", "EPOCHS", "compute", "draw", "label"]
+__all__ = ["NAME", "STYLE", "CASES", "CHAINS", "EPOCHS", "compute", "draw", "label", "marker_style"]
 
 NAME = "orders"
 STYLE = style.paper("single", aspect=0.85)
 
-#: (order, window) compared; window 0 means none.
+#: The orders compared.
 CASES = (
-    ("iid_forward", 0),
-    ("iid_backward", 0),
-    ("reshuffled_forward", 0),
-    ("reshuffled_backward", 0),
-    ("palindromic", 0),
-    ("moving_window", 2),
-    ("moving_window", 8),
-    ("block_backward", 2),
-    ("block_backward", 8),
+    orders.iid_forward(),
+    orders.iid_backward(),
+    orders.reshuffled_forward(),
+    orders.reshuffled_backward(),
+    orders.palindromic(),
+    orders.moving_window(2),
+    orders.moving_window(8),
+    orders.block_backward(2),
+    orders.block_backward(8),
 )
 CHAINS = 200
 EPOCHS = 30
 
 
 def label(case: int) -> str:
-    """The legend text of ``CASES[case]``."""
-    name, w = CASES[case]
-    return name.replace("_", " ") + (f" (w={w})" if w else "")
+    """The legend text of ``CASES[case]`` (the order's label)."""
+    return CASES[case].label
 
 
 def compute(seed: int) -> dict:
     model = least_squares_2d()
     h = contracting_lr(model, 0.5)
-    fam, half = model.step_family(h), model.step_family(h / 2)
+    fam = model.step_family(h)
     x0 = model.minimizer()
     rng = np.random.default_rng(seed)
     across, along, cost = [], [], []
-    for name, w in CASES:
-        opts = {"window": w} if w else {}
+    for order in CASES:
+        family = model.step_family(h * order.step_fraction)
         finals, moves, spent = [], [], []
         for _ in range(CHAINS):
-            run = run_order(name, half if name == "palindromic" else fam, EPOCHS, x0, rng=rng, **opts)
-            ends = run.epoch_ends
+            run = order.sample(family, EPOCHS, x0, rng=rng)
+            ends = run.trajectory[:: family.K]  # the epoch ends
             finals.append(ends[-1])
             moves.append(np.trace(np.cov(ends[EPOCHS // 2 :].T)))
-            spent.append(run.applications_per_step)
+            spent.append(order.cost(run.n, run.depth) / max(run.n, 1))
         across.append(np.trace(np.cov(np.array(finals).T)))
         along.append(np.mean(moves))
         cost.append(np.mean(spent))
     _, S = stationary_moments(fam)
     return {
         "case": np.arange(len(CASES)),
-        "window": np.array([w for _, w in CASES]),
+        "window": np.array([order.param("window", 0) for order in CASES]),
         "cost": np.array(cost),
         "spread_across": np.array(across),
         "spread_along": np.array(along),
@@ -84,17 +89,24 @@ def compute(seed: int) -> dict:
     }
 
 
-_MARKERS = ("o", "s", "^", "v", "D", "<", ">", "P", "X")
+_MARKERS = ("o", "s", "^", "v", "D", "<", ">", "P", "X", "*", "h", "d", "p", "8", "H")
+_COLOURS = ("blue", "vermillion", "bluish_green", "orange", "reddish_purple", "sky_blue", "black", "yellow")
+
+
+def marker_style(case: int) -> dict:
+    """Marker and colour of case ``case``: both cycle, so any number of orders can be drawn.
+
+    The pair (marker, colour) repeats only after 120 cases (15 markers, 8 colours).
+    """
+    return {"marker": _MARKERS[case % len(_MARKERS)],
+            "color": style.OKABE_ITO[_COLOURS[case % len(_COLOURS)]]}
 
 
 def draw(data, fig) -> None:
     ax = fig.add_subplot()
-    colours = style.OKABE_ITO
-    palette = [colours[k] for k in ("blue", "vermillion", "bluish_green", "orange", "reddish_purple",
-                                    "sky_blue", "black", "yellow", "blue")]
     for i in data["case"].astype(int):
-        ax.plot(data["cost"][i], data["spread_across"][i], linestyle="None", marker=_MARKERS[i],
-                color=palette[i], label=label(i))
+        ax.plot(data["cost"][i], data["spread_across"][i], linestyle="None", label=label(i),
+                **marker_style(i))
     ax.axhline(data["stationary_trace"][0], **style.role("theory", label=r"$\mathrm{tr}\,S$ (i.i.d., C5)"))
     ax.set_xscale("log")
     ax.set_yscale("log")

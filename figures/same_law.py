@@ -55,7 +55,7 @@ def compute(seed: int) -> dict:
         family = model.step_family(lr)
         idx = sample_word_array(family, CHAINS, n, rng)
         fwd = forward_ensemble(family, idx, [X0]).final[:, 0]
-        bwd = backward_ensemble(family, idx[::-1], [X0])[:, 0]  # other chains' words
+        bwd = backward_ensemble(family, idx[::-1], [X0]).final[:, 0]  # other chains' words
         if p == 0:
             every = np.array(list(itertools.product(range(family.K), repeat=n)))
             exact = _ecdf(forward_ensemble(family, every, [X0]).final[:, 0], _GRID)

@@ -9,25 +9,25 @@ from revsgd.models.data import breast_cancer
 from revsgd.models.data import diabetes
 from revsgd.models.least_squares import LeastSquares
 from revsgd.models.logistic import Logistic
-from revsgd.models.logistic import LogisticStepFamily
 from revsgd.models.noisy_1d import NoisyOneDim
-from revsgd.models.noisy_1d import NoisyStepFamily
-from revsgd.models.quadratic import LearningRateRange
+from revsgd.models.protocol import LearningRateRange
+from revsgd.models.protocol import Model
+from revsgd.models.protocol import check_model
 from revsgd.models.quadratic import Quadratic
 
 __all__ = [
     "NoisyOneDim",
-    "NoisyStepFamily",
     "Dataset",
     "LearningRateRange",
     "LeastSquares",
     "Logistic",
-    "LogisticStepFamily",
+    "Model",
     "Quadratic",
     "bernoulli_convolution",
     "binary_chain",
     "breast_cancer",
     "cantor_maps",
+    "check_model",
     "diabetes",
     "two_batch_quadratic",
 ]

@@ -35,17 +35,13 @@ import numbers
 import numpy as np
 from scipy.special import expit
 
-from revsgd.models.quadratic import LearningRateRange
 from revsgd.models._batches import partition_rows
-from revsgd.theory._validate import (
-    as_finite_array,
-    as_index_array,
-    as_positive_float,
-    as_positive_int,
-    describe,
-)
+from revsgd.models.newton import newton_minimize, weakly_separable
+from revsgd.models.protocol import LearningRateRange, batch_args
+from revsgd.theory._validate import as_finite_array, as_positive_float, as_positive_int, describe
+from revsgd.theory.family import GradientSteps
 
-__all__ = ["Logistic", "LogisticStepFamily"]
+__all__ = ["Logistic"]
 
 REMAINDER_POLICIES = ("error", "drop")
 
@@ -71,45 +67,6 @@ def _batch_gradients(Xb, sb, w, l2) -> np.ndarray:
     return np.einsum("mb,mbd->md", coef, Xb) + l2 * w
 
 
-class LogisticStepFamily:
-    r"""The gradient steps :math:`T_k(w) = w - h \nabla L_k(w)` of a :class:`Logistic` model.
-
-    A nonlinear :class:`revsgd.theory.Family`: ``apply(k, x)`` accepts an int ``k`` with ``x`` of
-    shape ``(d,)``, or an int array ``k`` of shape ``(m,)`` with ``x`` of shape ``(m, d)``
-    (row i mapped by map ``k[i]``, computed in one vectorized pass).
-
-    ``lipschitz()`` returns the certified constants
-    :math:`\max(|1 - h\lambda|, |1 - hL_k|)`, valid on all of :math:`\mathbb{R}^d` (C4).
-    They are >= 1 when :math:`\lambda = 0`, so then no certificate of contraction exists.
-    """
-
-    def __init__(self, model: "Logistic", lr: float):
-        self.model = model
-        self.lr = as_positive_float(lr, "lr")
-        self.K = model.K
-        self.dim = model.dim
-        self.probs = model.probs
-
-    def __repr__(self) -> str:
-        return f"LogisticStepFamily(K={self.K}, dim={self.dim}, lr={self.lr})"
-
-    def apply(self, k, x) -> np.ndarray:
-        """Apply map ``k`` to ``x`` (one point), or maps ``k[i]`` to rows ``x[i]``."""
-        m = self.model
-        if np.ndim(k) == 0:
-            k = int(as_index_array(np.array([k]), "k", self.K)[0])
-            x = as_finite_array(x, "x", shape=(self.dim,))
-            return x - self.lr * _batch_gradients(m.Xb[k][None], m.sb[k][None], x[None], m.l2)[0]
-        k = as_index_array(k, "k", self.K)
-        x = as_finite_array(x, "x", shape=(k.shape[0], self.dim))
-        return x - self.lr * _batch_gradients(m.Xb[k], m.sb[k], x, m.l2)
-
-    def lipschitz(self) -> np.ndarray:
-        r"""The ``(K,)`` certified constants :math:`\max(|1 - h\mu|, |1 - hL_k|)`."""
-        mu, L = self.model.l2, self.model.smoothness()
-        return np.maximum(np.abs(1.0 - self.lr * mu), np.abs(1.0 - self.lr * L))
-
-
 class Logistic:
     r"""L2-regularized logistic regression (no intercept) with a fixed partition into batches.
 
@@ -131,6 +88,11 @@ class Logistic:
         batches: list of row-index arrays (into the input X). Xb, sb: ``(K, B, d)`` and
         ``(K, B)`` stacked batches.
 
+    A :class:`revsgd.models.Model`: ``loss``, ``gradient``, ``hvp`` and ``hessian`` take an int
+    ``k`` with ``x`` of shape ``(d,)``, or ``k`` of shape ``(m,)`` with ``x`` of shape ``(m, d)``;
+    ``strong_convexity()`` and ``smoothness()`` are the per-batch bounds above, which make
+    ``step_family(lr)`` a certified :class:`revsgd.theory.GradientSteps`.
+
     Raises:
         TypeError: non-numeric input or a non-integer batch_size.
         ValueError: bad shapes, non-finite entries, labels outside both sets, ``l2 < 0``,
@@ -145,6 +107,8 @@ class Logistic:
         >>> w = model.minimizer()
         >>> bool(np.linalg.norm(model.mean_gradient(w)) <= 1e-12)
         True
+        >>> model.gradient(np.array([0, 1]), np.tile(w, (2, 1))).shape  # one row per batch
+        (2, 2)
     """
 
     def __init__(self, X, y, batch_size, l2, rng=None, remainder="error"):
@@ -178,18 +142,10 @@ class Logistic:
     def __repr__(self) -> str:
         return f"Logistic(K={self.K}, dim={self.dim}, l2={self.l2})"
 
-    # -- validation -------------------------------------------------------------------
-    def _batch(self, k) -> int:
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-            raise TypeError(f"k must be an int batch index, got {describe(k)}")
-        if not 0 <= k < self.K:
-            raise ValueError(f"k must lie in 0..{self.K - 1}, got {k}")
-        return int(k)
-
     def _point(self, x, name="x") -> np.ndarray:
         return as_finite_array(x, name, shape=(self.dim,))
 
-    # -- per-batch oracles --------------------------------------------------------------
+    # -- per-batch kernels (validated input) ------------------------------------------------
     @staticmethod
     def _loss(Xr, sr, w, l2) -> float:
         return float(np.mean(np.logaddexp(0.0, -sr * (Xr @ w))) + 0.5 * l2 * (w @ w))
@@ -209,26 +165,48 @@ class Logistic:
         H = (Xr.T * Logistic._weights(Xr, w)) @ Xr / Xr.shape[0]
         return 0.5 * (H + H.T) + l2 * np.eye(Xr.shape[1])
 
-    def loss(self, k, x) -> float:
-        r"""Batch loss :math:`L_k(x)` (mean log-loss of batch k plus :math:`\frac\lambda2|x|^2`)."""
-        k, x = self._batch(k), self._point(x)
-        return self._loss(self.Xb[k], self.sb[k], x, self.l2)
+    # -- the protocol (revsgd.models.protocol): k then x, an int k or a batch of rows ----------
+    def loss(self, k, x):
+        r"""Batch loss :math:`L_k(x)` (mean log-loss of batch k plus :math:`\frac\lambda2|x|^2`):
+        a float, or shape ``(m,)`` for ``k`` of shape ``(m,)``."""
+        k, x, single = batch_args(self.K, self.dim, k, x)
+        if single:
+            return self._loss(self.Xb[k], self.sb[k], x, self.l2)
+        z = np.einsum("mbd,md->mb", self.Xb[k], x)
+        return np.mean(np.logaddexp(0.0, -self.sb[k] * z), axis=1) + 0.5 * self.l2 * np.einsum("md,md->m", x, x)
 
     def gradient(self, k, x) -> np.ndarray:
-        r""":math:`\nabla L_k(x)`, shape ``(d,)``."""
-        k, x = self._batch(k), self._point(x)
-        return self._gradient(self.Xb[k], self.sb[k], x, self.l2)
+        r""":math:`\nabla L_k(x)`: shape ``(d,)``, or ``(m, d)`` for ``k`` of shape ``(m,)``."""
+        k, x, single = batch_args(self.K, self.dim, k, x)
+        if single:
+            return self._gradient(self.Xb[k], self.sb[k], x, self.l2)
+        return self.unchecked_gradient(k, x)
 
-    def hessian(self, k, x) -> np.ndarray:
-        r""":math:`\nabla^2 L_k(x) = X_k^\top D_k X_k / B + \lambda I`, shape ``(d, d)``."""
-        k, x = self._batch(k), self._point(x)
-        return self._hessian(self.Xb[k], x, self.l2)
+    def unchecked_gradient(self, k, x) -> np.ndarray:
+        r"""Rows :math:`\nabla L_{k_i}(x_i)` for validated ``k`` ``(m,)`` and ``x`` ``(m, d)``."""
+        return _batch_gradients(self.Xb[k], self.sb[k], x, self.l2)
 
     def hvp(self, k, x, v) -> np.ndarray:
         r"""Hessian-vector product :math:`\nabla^2 L_k(x)\, v` without forming the Hessian."""
-        k, x, v = self._batch(k), self._point(x), self._point(v, "v")
-        Xr = self.Xb[k]
-        return Xr.T @ (self._weights(Xr, x) * (Xr @ v)) / Xr.shape[0] + self.l2 * v
+        k, x, v, single = batch_args(self.K, self.dim, k, x, v)
+        if single:
+            Xr = self.Xb[k]
+            return Xr.T @ (self._weights(Xr, x) * (Xr @ v)) / Xr.shape[0] + self.l2 * v
+        Xb = self.Xb[k]
+        z = np.einsum("mbd,md->mb", Xb, x)
+        Xv = np.einsum("mbd,md->mb", Xb, v)
+        return np.einsum("mb,mbd->md", expit(z) * expit(-z) * Xv, Xb) / Xb.shape[1] + self.l2 * v
+
+    def hessian(self, k, x) -> np.ndarray:
+        r""":math:`\nabla^2 L_k(x) = X_k^\top D_k X_k / B + \lambda I`: shape ``(d, d)``, or
+        ``(m, d, d)`` for ``k`` of shape ``(m,)``."""
+        k, x, single = batch_args(self.K, self.dim, k, x)
+        if single:
+            return self._hessian(self.Xb[k], x, self.l2)
+        Xb = self.Xb[k]
+        z = np.einsum("mbd,md->mb", Xb, x)
+        H = np.einsum("mbi,mb,mbj->mij", Xb, expit(z) * expit(-z), Xb) / Xb.shape[1]
+        return 0.5 * (H + H.transpose(0, 2, 1)) + self.l2 * np.eye(self.dim)
 
     # -- mean (full-data) objective -------------------------------------------------------
     def mean_loss(self, x) -> float:
@@ -246,35 +224,26 @@ class Logistic:
     def _check_attained(self) -> None:
         r"""With l2 = 0, refuse data whose mean loss has no unique minimizer.
 
-        The unregularized loss attains a unique minimum iff X has rank d and no
-        :math:`w \ne 0` has all margins :math:`s_i x_i^\top w \ge 0` (else the loss decreases
-        along w forever). The second is the linear program
-        :math:`\max \sum_i s_i x_i^\top w` s.t. margins >= 0, :math:`|w_j| \le 1`: optimum 0.
+        The unregularized loss attains a unique minimum iff X has rank d and the data are not
+        (weakly) separable through the origin (:func:`revsgd.models.newton.weakly_separable`).
         """
-        from scipy.optimize import linprog
-
         rank = np.linalg.matrix_rank(self.X)
         if rank < self.dim:
             raise ValueError(
                 f"with l2 = 0 and X of rank {rank} < d = {self.dim} the minimizer is not "
                 "unique; pass l2 > 0"
             )
-        A = self.s[:, None] * self.X
-        res = linprog(-A.sum(axis=0), A_ub=-A, b_ub=np.zeros(len(A)), bounds=[(-1, 1)] * self.dim)
-        scale = np.abs(A).sum()
-        if res.status == 0 and -res.fun > 1e-9 * scale:
+        if weakly_separable(self.X, self.s):
             raise ValueError(
                 "with l2 = 0 the data are (weakly) linearly separable: the mean loss decreases "
                 "forever along a separating direction, so no minimizer is attained; pass l2 > 0"
             )
 
     def minimizer(self, tol=1e-12, max_iter=200) -> np.ndarray:
-        r"""The minimizer of the mean loss by damped Newton, to :math:`|\nabla \bar L(w)| \le` ``tol``.
+        r"""The minimizer of the mean loss by damped Newton from 0, to :math:`|\nabla \bar L(w)| \le` ``tol``.
 
-        Newton direction :math:`p = -\bar H(w)^{-1} \nabla \bar L(w)` with Armijo backtracking
-        (:math:`\bar L(w + tp) \le \bar L(w) + t\,\nabla\bar L^\top p / 4`); once the
-        predicted decrease is below the round-off of the loss itself, full steps are taken
-        (the quadratically convergent phase, where loss values cannot rank points).
+        :func:`revsgd.models.newton.newton_minimize` on ``mean_loss``, ``mean_gradient`` and
+        ``mean_hessian``.
 
         Args:
             tol: the gradient-norm tolerance (> 0).
@@ -290,51 +259,17 @@ class Logistic:
         """
         tol = as_positive_float(tol, "tol")
         max_iter = as_positive_int(max_iter, "max_iter")
-        eps = np.finfo(float).eps
         if self.l2 == 0.0:
             self._check_attained()
-        w = np.zeros(self.dim)
-        f = self.mean_loss(w)
-        for _ in range(max_iter):
-            g = self.mean_gradient(w)
-            gnorm = float(np.linalg.norm(g))
-            if gnorm <= tol:
-                return w
-            H = self.mean_hessian(w)
-            try:
-                p = -np.linalg.solve(H, g)
-            except np.linalg.LinAlgError:
-                break
-            slope = float(g @ p)
-            if not slope < 0:
-                break
-            t = 1.0
-            if -slope > 64 * eps * (1.0 + abs(f)):
-                while t > 1e-12:
-                    f_new = self.mean_loss(w + t * p)
-                    if f_new <= f + 0.25 * t * slope:
-                        break
-                    t *= 0.5
-                else:
-                    break
-            w = w + t * p
-            f = self.mean_loss(w)
-            if not np.all(np.isfinite(w)):
-                break
-        gnorm = float(np.linalg.norm(self.mean_gradient(w))) if np.all(np.isfinite(w)) else np.inf
-        if gnorm <= tol:
-            return w
-        hint = (
-            " (with l2 = 0 the minimum may not be attained, e.g. on separable data)"
-            if self.l2 == 0
-            else ""
-        )
-        raise ValueError(
-            f"Newton did not reach the gradient-norm tolerance tol = {tol:.3g}: stopped at "
-            f"|grad| = {gnorm:.3g}{hint}"
-        )
+        hint = " (with l2 = 0 the minimum may not be attained, e.g. on separable data)" if self.l2 == 0 else ""
+        return newton_minimize(self.mean_loss, self.mean_gradient, self.mean_hessian, np.zeros(self.dim),
+                               tol=tol, max_iter=max_iter, hint=hint)
 
     # -- contraction certificate (C4) --------------------------------------------------
+    def strong_convexity(self) -> np.ndarray:
+        r"""The ``(K,)`` strong-convexity constants :math:`\mu_k = \lambda` of the batch losses."""
+        return np.full(self.K, self.l2)
+
     def smoothness(self) -> np.ndarray:
         r"""The ``(K,)`` smoothness constants :math:`L_k = \lambda + \lambda_{\max}(X_k^\top X_k)/(4B)`."""
         return self._smooth
@@ -361,6 +296,17 @@ class Logistic:
         r"""The certified :math:`\max_k \max(|1 - h\mu|, |1 - hL_k|)` (C4)."""
         return float(self.step_family(lr).lipschitz().max())
 
-    def step_family(self, lr) -> LogisticStepFamily:
-        r"""The gradient steps :math:`T_k(w) = w - h\nabla L_k(w)` as a nonlinear family."""
-        return LogisticStepFamily(self, lr)
+    def step_family(self, lr) -> GradientSteps:
+        r"""The gradient steps :math:`T_k(w) = w - h\nabla L_k(w)` as a nonlinear family.
+
+        A :class:`revsgd.theory.GradientSteps` whose ``lipschitz()`` is the certificate
+        :math:`\max(|1 - h\lambda|, |1 - hL_k|)`, valid on all of :math:`\mathbb{R}^d` (C4);
+        it is >= 1 when :math:`\lambda = 0`, so then no certificate of contraction exists.
+
+        Args:
+            lr: the learning rate :math:`h > 0`.
+
+        Raises:
+            TypeError, ValueError: a non-real or non-positive ``lr``.
+        """
+        return GradientSteps(self, lr, self.probs)

@@ -28,6 +28,14 @@ moments of :math:`N(0, s^2)`):
     \qquad \operatorname{Lip}(T_k) = \max(|1 - h\mu|, |1 - h(\mu + \beta)|),
 
 a family of K = ``points`` maps that all contract iff :math:`0 < h < 2/(\mu + \beta)` (C4).
+As a :class:`revsgd.models.Model` these are the gradient steps of the K batch losses
+
+.. math::
+
+    L_k(x) = f(x) + e_k (x - x^*), \qquad \nabla L_k = f' + e_k, \qquad \nabla^2 L_k = f'',
+
+whose mean is :math:`f` (the noise has mean 0), with the curvature bounds
+:math:`\mu_k = \mu` and :math:`L_k = \mu + \beta` of every batch.
 Its stationary law :math:`\pi` satisfies :math:`E_\pi f'(x) = 0` exactly (take expectations
 of :math:`x' = T_\xi(x)`), and expanding :math:`f'` around :math:`x^*` gives the
 first-order bias of C9
@@ -38,13 +46,19 @@ first-order bias of C9
 
 Example:
     >>> model = NoisyOneDim()
-    >>> model.minimizer(), float(model.gradient(0.0))
-    (0.0, 0.0)
+    >>> model.minimizer(), float(model.first_derivative(0.0))
+    (array([0.]), 0.0)
+    >>> model.gradient(1, model.minimizer())  # f'(x*) + e_1, with e_1 = s = 1
+    array([1.])
     >>> fam = model.step_family(0.1)
     >>> fam.K, fam.dim, float(fam.lipschitz().max())
     (2, 1, 0.9)
     >>> round(model.first_order_bias(0.1), 6)
     -0.00707
+
+References:
+    A. Dieuleveut, A. Durmus, F. Bach, "Bridging the gap between constant step size SGD and
+    Markov chains", Annals of Statistics 48(3), 2020 (the O(h) bias of the stationary mean).
 """
 
 from __future__ import annotations
@@ -53,10 +67,11 @@ import numbers
 
 import numpy as np
 
-from revsgd.models.quadratic import LearningRateRange
-from revsgd.theory._validate import as_finite_array, as_index_array, as_positive_float, describe
+from revsgd.models.protocol import LearningRateRange, batch_args
+from revsgd.theory._validate import as_finite_array, as_positive_float, describe
+from revsgd.theory.family import GradientSteps
 
-__all__ = ["NoisyOneDim", "NoisyStepFamily", "NOISE_POINTS"]
+__all__ = ["NoisyOneDim", "NOISE_POINTS"]
 
 NOISE_POINTS = (2, 3)
 DEFAULT_SHIFT = float(np.arctanh(1.0 / np.sqrt(3.0)))
@@ -88,45 +103,14 @@ def _noise_law(points, variance) -> tuple[np.ndarray, np.ndarray]:
     return np.array([-a, 0.0, a]), np.array([1 / 6, 2 / 3, 1 / 6])
 
 
-class NoisyStepFamily:
-    r"""The noisy gradient steps :math:`T_k(x) = x - h(f'(x) + e_k)` of a :class:`NoisyOneDim`.
-
-    A nonlinear :class:`revsgd.theory.Family` on :math:`\mathbb{R}^1`: ``apply(k, x)`` takes an int
-    ``k`` with ``x`` of shape ``(1,)``, or an int array ``k`` of shape ``(m,)`` with ``x`` of
-    shape ``(m, 1)``. ``lipschitz()`` is the certified global constant
-    :math:`\max(|1 - h\mu|, |1 - h(\mu+\beta)|)` of every map.
-    """
-
-    def __init__(self, model: "NoisyOneDim", lr):
-        self.model = model
-        self.lr = as_positive_float(lr, "lr")
-        self.K = model.noise.size
-        self.dim = 1
-        self.probs = model.probs
-
-    def __repr__(self) -> str:
-        return f"NoisyStepFamily(K={self.K}, lr={self.lr})"
-
-    def apply(self, k, x) -> np.ndarray:
-        """Apply map ``k`` to ``x`` (one point), or maps ``k[i]`` to rows ``x[i]``."""
-        m = self.model
-        if np.ndim(k) == 0:
-            k = int(as_index_array(np.array([k]), "k", self.K)[0])
-            x = as_finite_array(x, "x", shape=(1,))
-        else:
-            k = as_index_array(k, "k", self.K)
-            x = as_finite_array(x, "x", shape=(k.shape[0], 1))
-            k = k[:, None]
-        return x - self.lr * (m._gradient(x) + m.noise[k])
-
-    def lipschitz(self) -> np.ndarray:
-        r"""The ``(K,)`` certified constants :math:`\max(|1 - h\mu|, |1 - h(\mu + \beta)|)`."""
-        mu, L = self.model.curvature_bounds()
-        return np.full(self.K, max(abs(1.0 - self.lr * mu), abs(1.0 - self.lr * L)))
-
-
 class NoisyOneDim:
     r"""The loss :math:`f` of the module docstring with additive symmetric gradient noise.
+
+    A :class:`revsgd.models.Model` with ``K = points`` batches and ``dim = 1``: ``loss``,
+    ``gradient``, ``hvp`` and ``hessian`` take an int ``k`` with ``x`` of shape ``(1,)``, or
+    ``k`` of shape ``(m,)`` with ``x`` of shape ``(m, 1)``. The elementwise functions of one
+    real variable are ``objective`` (:math:`f`), ``first_derivative``, ``second_derivative``
+    and ``third_derivative``.
 
     Args:
         curvature: :math:`\mu > 0`, the quadratic part (strong convexity).
@@ -141,6 +125,11 @@ class NoisyOneDim:
         TypeError: a non-real parameter or a non-integer ``points``.
         ValueError: ``curvature <= 0``, ``beta < 0``, ``noise_variance < 0``, a non-finite
             parameter, or ``points`` not in (2, 3).
+
+    Example:
+        >>> model = NoisyOneDim(points=3)
+        >>> model.K, model.dim, model.loss(np.array([0, 2]), np.zeros((2, 1)))
+        (3, 1, array([0., 0.]))
     """
 
     def __init__(self, curvature=1.0, beta=2.0, shift=DEFAULT_SHIFT, minimizer=0.0,
@@ -158,17 +147,18 @@ class NoisyOneDim:
         self.noise, self.probs = _noise_law(points, self.noise_variance)
         self.noise.setflags(write=False)
         self.probs.setflags(write=False)
+        self.K, self.dim = int(self.noise.size), 1
 
     def __repr__(self) -> str:
         return (f"NoisyOneDim(curvature={self.curvature}, beta={self.beta}, shift={self.shift:.6g}, "
                 f"minimizer={self.x_star}, noise_variance={self.noise_variance}, points={self.noise.size})")
 
-    # -- the loss and its derivatives ------------------------------------------------------
+    # -- f and its derivatives, elementwise --------------------------------------------------
     def _gradient(self, x):
         u = x - self.x_star
         return self.curvature * u + self.beta * (np.tanh(u - self.shift) + np.tanh(self.shift))
 
-    def loss(self, x):
+    def objective(self, x):
         r""":math:`f(x)` (elementwise on a float or an array); :math:`f(x^*) = 0`."""
         u = as_finite_array(x, "x") - self.x_star
         z = u - self.shift
@@ -180,7 +170,7 @@ class NoisyOneDim:
         return 0.5 * self.curvature * u**2 + self.beta * (
             log_cosh(z) - log_cosh(self.shift) + u * np.tanh(self.shift))
 
-    def gradient(self, x):
+    def first_derivative(self, x):
         r""":math:`f'(x)` (elementwise)."""
         return self._gradient(as_finite_array(x, "x"))
 
@@ -194,13 +184,50 @@ class NoisyOneDim:
         z = as_finite_array(x, "x") - self.x_star - self.shift
         return -2.0 * self.beta * np.tanh(z) / np.cosh(z) ** 2
 
-    def minimizer(self) -> float:
-        r""":math:`x^*`, exact: :math:`f'(x^*) = \beta(\tanh(-c) + \tanh c) = 0`."""
-        return self.x_star
+    # -- the protocol (revsgd.models.protocol): k then x, an int k or a batch of rows ----------
+    def _noise(self, k, single: bool):
+        return self.noise[k] if single else self.noise[k][:, None]
+
+    def loss(self, k, x):
+        r""":math:`L_k(x) = f(x) + e_k (x - x^*)`: a float, or shape ``(m,)`` for a batch."""
+        k, x, single = batch_args(self.K, self.dim, k, x)
+        values = (self.objective(x) + self._noise(k, single) * (x - self.x_star))[..., 0]
+        return float(values) if single else values
+
+    def gradient(self, k, x) -> np.ndarray:
+        r""":math:`\nabla L_k(x) = f'(x) + e_k`: shape ``(1,)``, or ``(m, 1)`` for a batch."""
+        k, x, single = batch_args(self.K, self.dim, k, x)
+        return self._gradient(x) + self._noise(k, single)
+
+    def unchecked_gradient(self, k, x) -> np.ndarray:
+        r"""Rows :math:`f'(x_i) + e_{k_i}` for validated ``k`` ``(m,)`` and ``x`` ``(m, 1)``."""
+        return self._gradient(x) + self.noise[k][:, None]
+
+    def hvp(self, k, x, v) -> np.ndarray:
+        r""":math:`\nabla^2 L_k(x)\, v = f''(x)\, v` (the same for every ``k``)."""
+        _, x, v, _ = batch_args(self.K, self.dim, k, x, v)
+        return self.second_derivative(x) * v
+
+    def hessian(self, k, x) -> np.ndarray:
+        r""":math:`\nabla^2 L_k(x) = f''(x)`: shape ``(1, 1)``, or ``(m, 1, 1)`` for a batch."""
+        _, x, _ = batch_args(self.K, self.dim, k, x)
+        return self.second_derivative(x)[..., None]
+
+    def minimizer(self) -> np.ndarray:
+        r""":math:`x^*` as shape ``(1,)``, exact: :math:`f'(x^*) = \beta(\tanh(-c) + \tanh c) = 0`."""
+        return np.array([self.x_star])
 
     def curvature_bounds(self) -> tuple[float, float]:
         r""":math:`(\mu, \mu + \beta)`: global bounds on :math:`f''`."""
         return self.curvature, self.curvature + self.beta
+
+    def strong_convexity(self) -> np.ndarray:
+        r"""The ``(K,)`` bounds :math:`\mu_k = \mu` (every batch has Hessian :math:`f''`)."""
+        return np.full(self.K, self.curvature)
+
+    def smoothness(self) -> np.ndarray:
+        r"""The ``(K,)`` bounds :math:`L_k = \mu + \beta`."""
+        return np.full(self.K, self.curvature + self.beta)
 
     # -- steps and the C9 bias -------------------------------------------------------------
     def contractive_lr_range(self) -> LearningRateRange:
@@ -225,13 +252,20 @@ class NoisyOneDim:
         """
         return float(self.step_family(self._contractive_lr(lr)).lipschitz()[0])
 
-    def step_family(self, lr) -> NoisyStepFamily:
+    def step_family(self, lr) -> GradientSteps:
         r"""The noisy gradient steps :math:`T_k(x) = x - h(f'(x) + e_k)` at learning rate ``lr`` > 0.
 
-        Any ``lr > 0`` is accepted (for experiments with unstable rates); certificates
+        A :class:`revsgd.theory.GradientSteps` certified by :math:`\mu_k, L_k`. Any ``lr > 0``
+        is accepted (for experiments with unstable rates); certificates
         (:func:`revsgd.theory.certify`) refuse the family outside :meth:`contractive_lr_range`.
+
+        Args:
+            lr: the learning rate :math:`h > 0`.
+
+        Raises:
+            TypeError, ValueError: a non-real or non-positive ``lr``.
         """
-        return NoisyStepFamily(self, lr)
+        return GradientSteps(self, lr, self.probs)
 
     def bias_coefficient(self) -> float:
         r""":math:`c_1 = -f'''(x^*)\, s^2 / (4 f''(x^*)^2)`, so :math:`E_\pi x - x^* = c_1 h + O(h^2)`."""

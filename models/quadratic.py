@@ -23,24 +23,13 @@ Hessians (least squares with fewer rows than features) need no centres :math:`c_
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
+from revsgd.models.protocol import LearningRateRange, batch_args, batch_index
 from revsgd.theory._validate import as_finite_array, as_positive_float, as_probabilities
 from revsgd.theory.family import AffineFamily
 
-__all__ = ["Quadratic", "LearningRateRange"]
-
-
-class LearningRateRange(NamedTuple):
-    """The open interval ``(low, high)`` of learning rates where every step contracts."""
-
-    low: float
-    high: float
-
-    def __contains__(self, lr) -> bool:
-        return self.low < lr < self.high
+__all__ = ["Quadratic"]
 
 
 def _symmetric_psd(H, name: str) -> np.ndarray:
@@ -71,6 +60,16 @@ class Quadratic:
         c: ``(K, d)`` batch centres.
         probs: ``(K,)`` selection probabilities (uniform when None).
 
+    A :class:`revsgd.models.Model` (``loss``, ``gradient``, ``hvp`` batched as
+    :mod:`revsgd.models.protocol` says) whose ``step_family(lr)`` is an
+    :class:`~revsgd.theory.AffineFamily`; ``strong_convexity()`` and ``smoothness()`` are the
+    extreme eigenvalues of each :math:`H_k`.
+
+    Raises:
+        TypeError: non-numeric input.
+        ValueError: bad shapes, non-finite entries, an ``H`` that is not symmetric positive
+            semi-definite, bad probabilities.
+
     Example:
         >>> import numpy as np
         >>> q = Quadratic(np.ones((2, 1, 1)), np.array([[-1.0], [1.0]]))
@@ -78,6 +77,9 @@ class Quadratic:
         array([0.])
         >>> q.contractive_lr_range()
         LearningRateRange(low=0.0, high=2.0)
+        >>> q.gradient(np.array([0, 1]), np.zeros((2, 1)))  # rows H_k x_k - q_k
+        array([[ 1.],
+               [-1.]])
     """
 
     def __init__(self, H, c, probs=None):
@@ -100,38 +102,50 @@ class Quadratic:
     def __repr__(self) -> str:
         return f"{type(self).__name__}(K={self.K}, dim={self.dim})"
 
-    def _batch(self, k) -> int:
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-            raise TypeError(f"k must be an int batch index, got {type(k).__name__}")
-        if not 0 <= k < self.K:
-            raise ValueError(f"k must lie in 0..{self.K - 1}, got {k}")
-        return int(k)
-
-    def _point(self, x) -> np.ndarray:
-        return as_finite_array(x, "x", shape=(self.dim,))
-
-    def loss(self, k, x) -> float:
-        r"""Batch loss :math:`L_k(x)`."""
-        k, x = self._batch(k), self._point(x)
-        return float(0.5 * x @ self.H[k] @ x - self.q[k] @ x + self.r[k])
+    # -- the protocol (revsgd.models.protocol): k then x, an int k or a batch of rows ----------
+    def loss(self, k, x):
+        r"""Batch loss :math:`L_k(x)`: a float, or shape ``(m,)`` for ``k`` of shape ``(m,)``."""
+        k, x, single = batch_args(self.K, self.dim, k, x)
+        if single:
+            return float(0.5 * x @ self.H[k] @ x - self.q[k] @ x + self.r[k])
+        return 0.5 * np.einsum("mi,mij,mj->m", x, self.H[k], x) - np.einsum("mi,mi->m", self.q[k], x) + self.r[k]
 
     def gradient(self, k, x) -> np.ndarray:
-        r""":math:`\nabla L_k(x) = H_k x - q_k`."""
-        k, x = self._batch(k), self._point(x)
-        return self.H[k] @ x - self.q[k]
+        r""":math:`\nabla L_k(x) = H_k x - q_k`: shape ``(d,)``, or ``(m, d)`` for a batch."""
+        k, x, single = batch_args(self.K, self.dim, k, x)
+        return self.H[k] @ x - self.q[k] if single else self.unchecked_gradient(k, x)
 
-    def hessian(self, k) -> np.ndarray:
-        r""":math:`\nabla^2 L_k = H_k` (constant)."""
-        return self.H[self._batch(k)]
+    def unchecked_gradient(self, k, x) -> np.ndarray:
+        r"""Rows :math:`H_{k_i} x_i - q_{k_i}` for validated ``k`` ``(m,)`` and ``x`` ``(m, d)``."""
+        return np.einsum("mij,mj->mi", self.H[k], x) - self.q[k]
 
     def hvp(self, k, x, v) -> np.ndarray:
         r"""Hessian-vector product :math:`\nabla^2 L_k(x)\, v = H_k v` (``x`` is checked, unused)."""
-        k, _, v = self._batch(k), self._point(x), as_finite_array(v, "v", shape=(self.dim,))
-        return self.H[k] @ v
+        k, _, v, single = batch_args(self.K, self.dim, k, x, v)
+        return self.H[k] @ v if single else np.einsum("mij,mj->mi", self.H[k], v)
+
+    def hessian(self, k, x=None) -> np.ndarray:
+        r""":math:`\nabla^2 L_k = H_k` (constant; ``x`` is optional, checked if given, unused).
+
+        Returns shape ``(d, d)``, or ``(m, d, d)`` for ``k`` of shape ``(m,)``.
+        """
+        if x is None:
+            k, _ = batch_index(self.K, k)
+        else:
+            k, _, _ = batch_args(self.K, self.dim, k, x)
+        return self.H[k]
+
+    def strong_convexity(self) -> np.ndarray:
+        r"""The ``(K,)`` smallest eigenvalues :math:`\mu_k = \lambda_{\min}(H_k)`."""
+        return self._eig[:, 0]
+
+    def smoothness(self) -> np.ndarray:
+        r"""The ``(K,)`` largest eigenvalues :math:`L_k = \lambda_{\max}(H_k)`."""
+        return self._eig[:, -1]
 
     def mean_loss(self, x) -> float:
         r""":math:`\sum_k p_k L_k(x)`."""
-        x = self._point(x)
+        x = as_finite_array(x, "x", shape=(self.dim,))
         values = 0.5 * np.einsum("i,kij,j->k", x, self.H, x) - self.q @ x + self.r
         return float(self.probs @ values)
 

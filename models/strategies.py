@@ -3,7 +3,8 @@ r"""Hypothesis strategies for quadratic models with a contracting learning rate.
 Batch Hessians are constructed from drawn spectra and orthogonal factors,
 :math:`H_k = Q_k \operatorname{diag}(\lambda_k) Q_k^\top` with
 :math:`\lambda_{k,i} \in [\mu, L]`, and the learning rate is drawn strictly inside the
-contraction range :math:`(0, 2/L_{\max})` as a fraction of its upper end. Nothing is filtered.
+contraction range :math:`(0, 2/L_{\max})` as a fraction of its upper end. Nothing is filtered;
+the models are :func:`revsgd.models.instances.random_quadratic`.
 
 Requires the ``test`` extra.
 """
@@ -16,8 +17,9 @@ from typing import NamedTuple
 import numpy as np
 from hypothesis import strategies as st
 
+from revsgd.models.instances import random_quadratic
 from revsgd.models.quadratic import Quadratic
-from revsgd.theory.strategies import _check_int_range, orthogonal, seeds
+from revsgd.theory.strategies import _check_int_range, seeds
 
 __all__ = ["ContractiveQuadratic", "quadratic_models"]
 
@@ -48,6 +50,20 @@ def quadratic_models(
         mu, L: eigenvalues of every batch Hessian lie in ``[mu, L]``, ``0 < mu <= L``.
         min_lr_fraction, max_lr_fraction: ``lr = f * 2 / L_max`` with ``f`` drawn in this
             range, a sub-interval of ``(0, 1)``.
+
+    Returns:
+        a strategy of :class:`ContractiveQuadratic`; the model is
+        :func:`revsgd.models.instances.random_quadratic` of a drawn seed.
+
+    Raises:
+        TypeError, ValueError: for a non-int range, ``mu`` or ``L`` not positive,
+            ``L < mu``, or fractions outside ``(0, 1)``.
+
+    Example:
+        >>> from hypothesis import find
+        >>> triple = find(quadratic_models(max_dim=2), lambda t: True)
+        >>> bool(triple.rho < 1), triple.model.dim
+        (True, 1)
     """
     _check_int_range(min_dim, max_dim, "min_dim", "max_dim", 1)
     _check_int_range(min_K, max_K, "min_K", "max_K", 1)
@@ -67,12 +83,7 @@ def quadratic_models(
         d = draw(st.integers(min_dim, max_dim))
         K = draw(st.integers(min_K, max_K))
         frac = draw(st.floats(min_lr_fraction, max_lr_fraction))
-        rng = np.random.default_rng(draw(seeds()))
-        H = np.empty((K, d, d))
-        for k in range(K):
-            Q = orthogonal(rng, d)
-            H[k] = (Q * rng.uniform(mu, L, size=d)) @ Q.T
-        model = Quadratic(H, rng.standard_normal((K, d)))
+        model = random_quadratic(np.random.default_rng(draw(seeds())), d, K, mu, L)
         lr = frac * model.contractive_lr_range().high
         return ContractiveQuadratic(model, lr, model.contraction_factor(lr))
 

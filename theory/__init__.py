@@ -8,10 +8,8 @@ from revsgd.theory.analytic_laws import arcsine_cdf
 from revsgd.theory.analytic_laws import cantor_cdf
 from revsgd.theory.analytic_laws import uniform_cdf
 from revsgd.theory.bracket_correction import CorrectedForward
-from revsgd.theory.bracket_correction import GradientOracle
 from revsgd.theory.bracket_correction import OracleCost
 from revsgd.theory.bracket_correction import bracket_sum
-from revsgd.theory.bracket_correction import check_oracle
 from revsgd.theory.bracket_correction import corrected_forward
 from revsgd.theory.bracket_correction import corrected_forward_cost
 from revsgd.theory.bracket_correction import corrected_forward_windows
@@ -28,7 +26,6 @@ from revsgd.theory.distributions import ks_one_sample
 from revsgd.theory.distributions import ks_two_sample
 from revsgd.theory.distributions import sliced_wasserstein
 from revsgd.theory.distributions import wasserstein_1d
-from revsgd.theory.ensemble import Ensemble
 from revsgd.theory.ensemble import backward_ensemble
 from revsgd.theory.ensemble import forward_ensemble
 from revsgd.theory.ensemble import sample_backward_ensemble
@@ -36,7 +33,18 @@ from revsgd.theory.ensemble import sample_forward_ensemble
 from revsgd.theory.ensemble import sample_word_array
 from revsgd.theory.family import AffineFamily
 from revsgd.theory.family import Family
-from revsgd.theory.iterate import CertifiedBackward
+from revsgd.theory.family import GradientOracle
+from revsgd.theory.family import GradientSteps
+from revsgd.theory.user_gradients import FunctionOracle
+from revsgd.theory.user_gradients import gradient_steps
+from revsgd.theory.family import check_oracle
+from revsgd.theory.fits import SlopeFit
+from revsgd.theory.fits import correction_slope
+from revsgd.theory.fits import fit_log_slope
+from revsgd.theory.fits import fit_polynomial
+from revsgd.theory.fits import linear_fit
+from revsgd.theory.fits import log_linear_slope
+from revsgd.theory.fits import log_log_slope
 from revsgd.theory.iterate import backward
 from revsgd.theory.iterate import backward_at
 from revsgd.theory.iterate import backward_certified
@@ -48,14 +56,12 @@ from revsgd.theory.lyapunov import LyapunovEstimate
 from revsgd.theory.lyapunov import classify
 from revsgd.theory.lyapunov import lyapunov_exponent
 from revsgd.theory.lyapunov import mean_log_lipschitz
+from revsgd.theory.order_values import Order
 from revsgd.theory.orders import ORDERS
-from revsgd.theory.orders import OrderRun
-from revsgd.theory.orders import palindromic
 from revsgd.theory.orders import palindromic_word
-from revsgd.theory.orders import reshuffled_backward
-from revsgd.theory.orders import reshuffled_forward
-from revsgd.theory.orders import run_order
 from revsgd.theory.orders import sample_epochs
+from revsgd.theory.run import Ensemble
+from revsgd.theory.run import Run
 from revsgd.theory.sampling import CertifiedSample
 from revsgd.theory.sampling import sample_stationary
 from revsgd.theory.sequences import SCHEMES
@@ -65,27 +71,24 @@ from revsgd.theory.stationary import mean_square_operator
 from revsgd.theory.stationary import mean_square_radius
 from revsgd.theory.stationary import solve_stationary
 from revsgd.theory.stationary import stationary_moments
+from revsgd.theory.stationary_mean import StationaryMeans
+from revsgd.theory.stationary_mean import control_variate_mean
+from revsgd.theory.stationary_mean import stationarity_controls
+from revsgd.theory.stationary_mean import stationary_means
 from revsgd.theory.streaming import stream_forward_ensemble
-from revsgd.theory.windows import WindowedRun
 from revsgd.theory.windows import block_backward
 from revsgd.theory.windows import block_backward_bound
-from revsgd.theory.windows import block_word
 from revsgd.theory.windows import moving_window
 from revsgd.theory.windows import moving_window_applications
 
 __all__ = [
     "ORDERS",
-    "OrderRun",
-    "palindromic",
+    "Order",
+    "Run",
     "palindromic_word",
-    "reshuffled_backward",
-    "reshuffled_forward",
-    "run_order",
     "sample_epochs",
-    "WindowedRun",
     "block_backward",
     "block_backward_bound",
-    "block_word",
     "moving_window",
     "moving_window_applications",
     "CorrectedForward",
@@ -97,12 +100,14 @@ __all__ = [
     "corrected_forward_cost",
     "corrected_forward_windows",
     "AffineFamily",
-    "CertifiedBackward",
     "CertifiedSample",
     "ContractionCertificate",
     "ContractionClass",
     "Ensemble",
     "Family",
+    "GradientSteps",
+    "FunctionOracle",
+    "gradient_steps",
     "LyapunovEstimate",
     "SCHEMES",
     "StationaryMoments",
@@ -139,6 +144,18 @@ __all__ = [
     "sliced_wasserstein",
     "solve_stationary",
     "stationary_moments",
+    # stationary mean (control variates) and slope fits
+    "StationaryMeans",
+    "control_variate_mean",
+    "stationarity_controls",
+    "stationary_means",
+    "SlopeFit",
+    "correction_slope",
+    "fit_log_slope",
+    "fit_polynomial",
+    "linear_fit",
+    "log_linear_slope",
+    "log_log_slope",
     "steps_for_tolerance",
     "uniform_cdf",
     "wasserstein_1d",

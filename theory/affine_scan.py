@@ -33,7 +33,7 @@ microseconds per step against :math:`d^2` or :math:`d^3` flops). Here the word i
   same order, as the loop: bit-identical).
 
 Memory: the word is processed in segments of at most ``segment`` steps, carrying
-:math:`(P, y)` or :math:`x` across segments, and only every ``every``-th iterate is kept, so a
+:math:`(P, y)` or :math:`x` across segments, and only every ``stride``-th iterate is kept, so a
 long run holds :math:`O(\text{segment}\cdot d + d^2)` numbers besides its output.
 
 Round-off: products are associated differently from the loop, so iterates agree with the
@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["forward_affine", "backward_affine", "SEGMENT"]
+__all__ = ["SEGMENT", "backward_affine", "backward_increments_affine", "displacements", "forward_affine"]
 
 #: Steps per segment: bounds the working memory of one call to O(SEGMENT * d * d) floats.
 SEGMENT = 1 << 14
@@ -78,6 +78,22 @@ def _with_identity(A: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray
 # ---------------------------------------------------------------- backward
 
 
+def displacements(A, b, x0) -> np.ndarray:
+    r"""The ``(K, d)`` displacements :math:`s_k = T_k(x_0) - x_0 = A_k x_0 + b_k - x_0`.
+
+    Args:
+        A: ``(K, d, d)``; b: ``(K, d)``; x0: ``(d,)``.
+
+    Returns:
+        ``(K, d)`` array.
+
+    Example:
+        >>> displacements(np.array([[[0.5]]]), np.array([[1.0]]), np.array([2.0])).tolist()
+        [[0.0]]
+    """
+    return np.einsum("kij,j->ki", A, x0) + b - x0
+
+
 def _backward_loop(A, s, idx, P):
     """Increments P_{t-1} s_{xi_t} by the plain loop; returns (increments, P_n)."""
     inc = np.empty((idx.size, A.shape[1]))
@@ -85,6 +101,26 @@ def _backward_loop(A, s, idx, P):
         inc[t] = P @ s[k]
         P = P @ A[k]
     return inc, P
+
+
+def backward_increments_affine(A, b, idx, x0) -> np.ndarray:
+    r"""The backward increments :math:`y_t - y_{t-1} = A_{\xi_1} \cdots A_{\xi_{t-1}} s_{\xi_t}`, ``(n, d)``.
+
+    The recurrence :math:`P_t = P_{t-1} A_{\xi_t}` by the plain loop (one product per step,
+    no cancellation: a product, not a difference of iterates). Inputs are trusted.
+
+    Args:
+        A: ``(K, d, d)``; b: ``(K, d)``; idx: ``(n,)`` int64 word; x0: ``(d,)``.
+
+    Returns:
+        ``(n, d)`` array; row ``t - 1`` is :math:`y_t - y_{t-1}`.
+
+    Example:
+        >>> A, b = np.full((2, 1, 1), 0.5), np.array([[1.0], [-1.0]])
+        >>> backward_increments_affine(A, b, np.array([0, 1, 0]), np.zeros(1))[:, 0]
+        array([ 1.  , -0.5 ,  0.25])
+    """
+    return _backward_loop(A, displacements(A, b, x0), idx, np.eye(A.shape[1]))[0]
 
 
 def _backward_blocked(A, s, idx, P):
@@ -112,8 +148,8 @@ def _backward_blocked(A, s, idx, P):
     return inc, carry
 
 
-def backward_affine(A, b, idx, x0, every: int = 1, segment: int = SEGMENT) -> np.ndarray:
-    r"""Backward iterates :math:`y_t = T_{\xi_1} \circ \dots \circ T_{\xi_t}(x_0)` for ``t = 0, every, 2 every, ...``.
+def backward_affine(A, b, idx, x0, stride: int = 1, segment: int = SEGMENT) -> np.ndarray:
+    r"""Backward iterates :math:`y_t = T_{\xi_1} \circ \dots \circ T_{\xi_t}(x_0)` for ``t = 0, stride, 2 stride, ...``.
 
     Inputs are trusted (validated by the callers in :mod:`revsgd.theory.iterate`).
 
@@ -121,15 +157,20 @@ def backward_affine(A, b, idx, x0, every: int = 1, segment: int = SEGMENT) -> np
         A: ``(K, d, d)`` linear parts; b: ``(K, d)`` offsets.
         idx: ``(n,)`` int64 word, entries in ``0..K-1``.
         x0: ``(d,)`` start point.
-        every: keep iterates whose step number is a multiple of ``every``.
+        stride: keep iterates whose step number is a multiple of ``stride``.
         segment: steps processed per segment (memory bound).
 
     Returns:
-        ``(n // every + 1, d)``; row ``r`` is :math:`y_{r \cdot \mathrm{every}}`.
+        ``(n // stride + 1, d)``; row ``r`` is :math:`y_{r \cdot \mathrm{stride}}`.
+
+    Example:
+        >>> A, b = np.full((2, 1, 1), 0.5), np.array([[0.0], [0.5]])
+        >>> backward_affine(A, b, np.array([1, 0]), np.zeros(1))[:, 0]
+        array([0. , 0.5, 0.5])
     """
     d = A.shape[1]
-    s = np.einsum("kij,j->ki", A, x0) + b - x0
-    out = np.empty((idx.size // every + 1, d))
+    s = displacements(A, b, x0)
+    out = np.empty((idx.size // stride + 1, d))
     out[0] = x0
     P, y, row = np.eye(d), x0.copy(), 1
     for start in range(0, idx.size, segment):
@@ -139,8 +180,8 @@ def backward_affine(A, b, idx, x0, every: int = 1, segment: int = SEGMENT) -> np
         if not (np.all(np.isfinite(inc)) and np.all(np.isfinite(P_next))):
             inc, P_next = _backward_loop(A, s, seg, P)
         traj = np.cumsum(np.concatenate([y[None], inc]), axis=0)[1:]  # ((y + i1) + i2) + ...
-        first = (-(start + 1)) % every  # offset of the first kept step in this segment
-        kept = traj[first::every]
+        first = (-(start + 1)) % stride  # offset of the first kept step in this segment
+        kept = traj[first::stride]
         out[row : row + kept.shape[0]] = kept
         row += kept.shape[0]
         P, y = P_next, traj[-1]
@@ -181,13 +222,23 @@ def _forward_blocked(A, b, idx, x):
     return traj.reshape(nb * B, d)[:n]
 
 
-def forward_affine(A, b, idx, x0, every: int = 1, segment: int = SEGMENT) -> np.ndarray:
-    r"""Forward iterates :math:`x_t = T_{\xi_t} \circ \dots \circ T_{\xi_1}(x_0)` for ``t = 0, every, ...``.
+def forward_affine(A, b, idx, x0, stride: int = 1, segment: int = SEGMENT) -> np.ndarray:
+    r"""Forward iterates :math:`x_t = T_{\xi_t} \circ \dots \circ T_{\xi_1}(x_0)` for ``t = 0, stride, ...``.
 
-    Same arguments and shape conventions as :func:`backward_affine`.
+    Args:
+        A: ``(K, d, d)`` linear parts; b: ``(K, d)`` offsets; idx: ``(n,)`` int64 word;
+        x0: ``(d,)`` start; stride, segment: as :func:`backward_affine`.
+
+    Returns:
+        ``(n // stride + 1, d)``; row ``r`` is :math:`x_{r \cdot \mathrm{stride}}`.
+
+    Example:
+        >>> A, b = np.full((2, 1, 1), 0.5), np.array([[0.0], [0.5]])
+        >>> forward_affine(A, b, np.array([1, 0]), np.zeros(1))[:, 0]
+        array([0.  , 0.5 , 0.25])
     """
     d = A.shape[1]
-    out = np.empty((idx.size // every + 1, d))
+    out = np.empty((idx.size // stride + 1, d))
     out[0] = x0
     x, row = x0.copy(), 1
     for start in range(0, idx.size, segment):
@@ -196,8 +247,8 @@ def forward_affine(A, b, idx, x0, every: int = 1, segment: int = SEGMENT) -> np.
         traj = method(A, b, seg, x)
         if not np.all(np.isfinite(traj)):
             traj = _forward_loop(A, b, seg, x)
-        first = (-(start + 1)) % every
-        kept = traj[first::every]
+        first = (-(start + 1)) % stride
+        kept = traj[first::stride]
         out[row : row + kept.shape[0]] = kept
         row += kept.shape[0]
         x = traj[-1]

@@ -78,17 +78,19 @@ the first is :math:`m - 1` HVPs per step (or a stored :math:`d \times d` matrix)
 corrected trajectory costs :math:`O(n^2)` HVPs with a gradient/HVP oracle. The endpoint
 needs only the suffix sums :math:`G_{>i}`, available once the word is complete.
 
-**Gradient oracles.** Anything with ``K``, ``dim``, ``probs``, ``gradient(k, x)`` and
-``hvp(k, x, v)`` is a :class:`GradientOracle` (``models.Quadratic`` and ``models.Logistic``
-are). Contract: ``k`` an int in ``0..K-1``, ``x`` and ``v`` arrays of shape ``(dim,)``;
-``gradient(k, x)`` returns :math:`\nabla L_k(x)` and ``hvp(k, x, v)`` returns
-:math:`\nabla^2 L_k(x)\, v`, both of shape ``(dim,)``. The learning rate is not part of the
-oracle: the steps are :math:`x \mapsto x - h\,` ``gradient(k, x)``.
+**Gradient oracles.** The functions here take a :class:`revsgd.theory.family.GradientOracle`
+(``K``, ``dim``, ``gradient(k, x)``, ``hvp(k, x, v)``; the models of :mod:`revsgd.models`
+are) and call it one batch at a time: ``k`` an int, ``x`` and ``v`` of shape ``(dim,)``. The learning rate
+is not part of the oracle: the steps are :math:`x \mapsto x - h\,` ``gradient(k, x)``.
+
+References:
+    B. Dherin et al., "Training in reverse: How iteration order influences convergence
+    and stability in deep learning", arXiv:2502.01557, 2025 (the bracket term of C7).
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple, Protocol, runtime_checkable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -97,34 +99,17 @@ from revsgd.theory._validate import (
     as_index_array,
     as_positive_float,
     as_positive_int,
-    describe,
 )
+from revsgd.theory.family import check_oracle
 
 __all__ = [
-    "GradientOracle",
     "CorrectedForward",
     "OracleCost",
-    "check_oracle",
     "bracket_sum",
     "corrected_forward",
     "corrected_forward_cost",
     "corrected_forward_windows",
 ]
-
-
-@runtime_checkable
-class GradientOracle(Protocol):
-    """Structural interface of K batch losses seen through gradients and HVPs (module docstring)."""
-
-    K: int
-    dim: int
-    probs: np.ndarray
-
-    def gradient(self, k, x) -> np.ndarray:  # pragma: no cover - protocol
-        ...
-
-    def hvp(self, k, x, v) -> np.ndarray:  # pragma: no cover - protocol
-        ...
 
 
 class CorrectedForward(NamedTuple):
@@ -147,15 +132,6 @@ class OracleCost(NamedTuple):
     def per_step(self) -> float:
         """``(gradients + hvps) / steps``: map applications per step, one HVP counted as one."""
         return (self.gradients + self.hvps) / self.steps if self.steps else 0.0
-
-
-def check_oracle(oracle, name: str = "oracle") -> None:
-    """Raise TypeError unless ``oracle`` follows the :class:`GradientOracle` interface."""
-    if not isinstance(oracle, GradientOracle):
-        raise TypeError(
-            f"{name} must provide K, dim, probs, gradient(k, x) and hvp(k, x, v) "
-            f"(a theory.bracket_correction.GradientOracle), got {describe(oracle)}"
-        )
 
 
 def _checked(value, what: str, dim: int) -> np.ndarray:
@@ -210,7 +186,7 @@ def bracket_sum(oracle, idx, x) -> np.ndarray:
     with :math:`m` gradients and :math:`m` HVPs (:math:`m` distinct batches in ``idx``).
 
     Args:
-        oracle: a :class:`GradientOracle`.
+        oracle: a :class:`~revsgd.theory.family.GradientOracle`.
         idx: int array of shape ``(n,)`` with entries in ``0..K-1`` (the word, oldest first).
         x: the evaluation point, shape ``(d,)``.
 
@@ -258,7 +234,7 @@ def corrected_forward(oracle, lr, idx, x0) -> CorrectedForward:
     module docstring for the derivation and why intermediate iterates are not corrected).
 
     Args:
-        oracle: a :class:`GradientOracle`.
+        oracle: a :class:`~revsgd.theory.family.GradientOracle`.
         lr: learning rate :math:`h > 0`.
         idx: int array of shape ``(n,)`` (the word, oldest first).
         x0: start point, shape ``(d,)``.
@@ -343,7 +319,7 @@ def corrected_forward_windows(oracle, lr, idx, x0, window) -> np.ndarray:
     expansion in :math:`n h` no longer holds.
 
     Args:
-        oracle: a :class:`GradientOracle`.
+        oracle: a :class:`~revsgd.theory.family.GradientOracle`.
         lr: learning rate :math:`h > 0`.
         idx: int array of shape ``(n,)``; ``n`` must be a multiple of ``window``.
         x0: start point, shape ``(d,)``.

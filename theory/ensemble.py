@@ -1,6 +1,6 @@
 r"""Ensembles of independent chains, advanced together (one batched step per time step).
 
-Row :math:`i` of an index array ``idx`` of shape ``(m, n)`` is the word
+Row :math:`i` of a word array ``words`` of shape ``(m, n)`` is the word
 :math:`\xi^{(i)}_1, \dots, \xi^{(i)}_n` of chain :math:`i`. With the same words,
 
 .. math::
@@ -12,26 +12,32 @@ Row :math:`i` of an index array ``idx`` of shape ``(m, n)`` is the word
 
 The backward end point :math:`y_n` of a word is the forward end point of the *reversed*
 word, so both are computed by the same sweep of ``n`` batched steps (``n m`` map
-applications); only the column order differs. Each step is one call of
-``family.apply`` on all ``m`` rows; an :class:`~revsgd.theory.family.AffineFamily` instead keeps the
-rows grouped by their current map and does one ``(rows, d+1) x (d+1, d+1)`` product per map
-(:func:`_sweep_affine`).
+applications); only the column order differs. For a general family the sweep is the
+wavefront of :mod:`revsgd.theory.engine` with one row per chain (at level :math:`s` chain
+:math:`i` applies column :math:`s` of its word, reversed for backward): one call of
+``family.apply`` on all ``m`` rows per step. An :class:`~revsgd.theory.family.AffineFamily`
+instead keeps the rows grouped by their current map and does one
+``(rows, d+1) x (d+1, d+1)`` product per map (:func:`_sweep_affine`). Both directions return
+an :class:`~revsgd.theory.run.Ensemble`.
 
 With i.i.d. words (:func:`sample_word_array`), C2 says the ``m`` forward and the ``m``
 backward end points are two samples of the same law.
+
+References:
+    P. Diaconis, D. Freedman, "Iterated random functions", SIAM Review 41(1), 1999
+    (forward and backward end points share their law).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from revsgd.theory._validate import as_finite_array, as_generator, as_nonnegative_int, as_positive_int
+from revsgd.theory.engine import Positions, wavefront
 from revsgd.theory.family import AffineFamily, check_family
+from revsgd.theory.run import Ensemble, check_record
 
 __all__ = [
-    "Ensemble",
     "backward_ensemble",
     "forward_ensemble",
     "sample_backward_ensemble",
@@ -40,40 +46,25 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Ensemble:
-    """End points of ``m`` chains, and optionally their states at recorded steps.
-
-    Attributes:
-        final: ``(m, d)`` states after all ``n`` steps.
-        steps: the recorded step numbers (sorted, in ``0..n``); empty when none asked.
-        recorded: ``(len(steps), m, d)``; ``recorded[r]`` is the ensemble after ``steps[r]``
-            steps.
-    """
-
-    final: np.ndarray
-    steps: tuple
-    recorded: np.ndarray
-
-
-def _check_words(family, idx) -> np.ndarray:
-    if isinstance(idx, (str, bytes)) or idx is None:
-        raise TypeError(f"idx must be an (m, n) integer array, got {type(idx).__name__}")
-    arr = np.asarray(idx)
+def _check_words(family, words) -> np.ndarray:
+    if isinstance(words, (str, bytes)) or words is None:
+        raise TypeError(f"words must be an (m, n) integer array, got {type(words).__name__}")
+    arr = np.asarray(words)
     if arr.ndim != 2:
-        raise ValueError(f"idx must have shape (m, n) (one word per row), got shape {arr.shape}")
+        raise ValueError(f"words must have shape (m, n) (one word per row), got shape {arr.shape}")
     if arr.shape[0] == 0:
-        raise ValueError("idx must hold at least one chain (m >= 1), got m = 0")
+        raise ValueError("words must hold at least one chain (m >= 1), got m = 0")
     if arr.size and (arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer)):
-        raise TypeError(f"idx must hold integers, got dtype {arr.dtype}")
+        raise TypeError(f"words must hold integers, got dtype {arr.dtype}")
     if arr.size and (arr.min() < 0 or arr.max() >= family.K):
         raise ValueError(
-            f"idx must lie in 0..{family.K - 1}, got values in {arr.min()}..{arr.max()}"
+            f"words must lie in 0..{family.K - 1}, got values in {arr.min()}..{arr.max()}"
         )
     return arr.astype(np.int64, copy=False)
 
 
-def _check_start(family, x0, m) -> np.ndarray:
+def check_start(family, x0, m) -> np.ndarray:
+    """``x0`` as ``(m, d)`` start points: a ``(d,)`` common start broadcast, or ``(m, d)`` copied."""
     x0 = as_finite_array(x0, "x0")
     if x0.shape == (family.dim,):
         return np.broadcast_to(x0, (m, family.dim)).copy()
@@ -83,19 +74,6 @@ def _check_start(family, x0, m) -> np.ndarray:
         f"x0 must have shape (d,) = ({family.dim},) or (m, d) = ({m}, {family.dim}), "
         f"got shape {x0.shape}"
     )
-
-
-def _check_record(record, n) -> tuple:
-    if record is None:
-        return ()
-    steps = np.asarray(record)
-    if steps.ndim != 1 or (steps.size and not np.issubdtype(steps.dtype, np.integer)):
-        raise ValueError(f"record must be a 1-D list of step numbers, got {record!r}")
-    if steps.size and (steps.min() < 0 or steps.max() > n or np.any(np.diff(steps) <= 0)):
-        raise ValueError(
-            f"record must be strictly increasing step numbers in 0..{n}, got {steps.tolist()}"
-        )
-    return tuple(int(s) for s in steps)
 
 
 def _sweep_affine(A, b, words, X, steps) -> Ensemble:
@@ -142,33 +120,46 @@ def _sweep_affine(A, b, words, X, steps) -> Ensemble:
     return Ensemble(final, steps, recorded)
 
 
-def _sweep(family, words, X, steps) -> Ensemble:
+def sweep(family, words, X, steps=()) -> Ensemble:
+    r"""Advance chain :math:`i` from ``X[i]`` through ``words[i]`` in column order (inputs trusted).
+
+    Column :math:`t` acts at step :math:`t + 1`: the forward sweep of the rows of ``words``
+    (a backward ensemble passes them reversed); the states after ``steps`` are recorded.
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
+        >>> sweep(fam, np.array([[1, 0]]), np.zeros((1, 1)), (1,)).recorded[0, 0]
+        array([0.5])
+    """
     if isinstance(family, AffineFamily):
         return _sweep_affine(family.A, family.b, words, X, steps)
-    n = words.shape[1]
-    recorded = np.empty((len(steps), X.shape[0], family.dim))
-    want = {s: r for r, s in enumerate(steps)}
-    if 0 in want:
-        recorded[want[0]] = X
-    columns = np.ascontiguousarray(words.T)  # (n, m): each step reads one contiguous row
-    for t in range(n):
-        X = np.asarray(family.apply(columns[t], X), dtype=float)
-        if t + 1 in want:
-            recorded[want[t + 1]] = X
-    return Ensemble(X, steps, recorded)
+    m, n = words.shape
+    columns = np.ascontiguousarray(words.T).reshape(-1)  # step t reads one contiguous run
+    chains = Positions(np.full(m, n), lambda rows, s: s * m + rows)
+    final, recorded = wavefront(family, columns, X, chains, record=steps)
+    return Ensemble(final, steps, recorded)
 
 
-def forward_ensemble(family, idx, x0, record=None) -> Ensemble:
+def forward_ensemble(family, words, x0, record=None) -> Ensemble:
     r"""Forward end points :math:`x^{(i)}_n` of ``m`` chains with explicit words.
+
+    .. math::
+
+        x^{(i)}_t = T_{\xi^{(i)}_t} \circ \dots \circ T_{\xi^{(i)}_1}(x^{(i)}_0),
+        \qquad t = n \text{ and } t \in \mathrm{record} .
 
     Args:
         family: a :class:`revsgd.theory.Family`.
-        idx: ``(m, n)`` int array; row i is the word of chain i (``idx[i, 0]`` acts first).
+        words: ``(m, n)`` int array; row i is the word of chain i (``words[i, 0]`` acts first).
         x0: ``(d,)`` common start point or ``(m, d)`` one per chain.
         record: optional strictly increasing step numbers in ``0..n`` to keep.
 
     Returns:
-        an :class:`Ensemble`.
+        an :class:`~revsgd.theory.run.Ensemble`.
+
+    Raises:
+        TypeError / ValueError: a bad family, word array, start or record (named).
 
     Example:
         >>> from revsgd.theory.family import AffineFamily
@@ -177,31 +168,59 @@ def forward_ensemble(family, idx, x0, record=None) -> Ensemble:
         array([0.25, 0.5 ])
     """
     check_family(family)
-    words = _check_words(family, idx)
-    X = _check_start(family, x0, words.shape[0])
-    return _sweep(family, words, X, _check_record(record, words.shape[1]))
+    words = _check_words(family, words)
+    X = check_start(family, x0, words.shape[0])
+    steps = () if record is None else tuple(int(s) for s in check_record(record, words.shape[1]))
+    return sweep(family, words, X, steps)
 
 
-def backward_ensemble(family, idx, x0) -> np.ndarray:
-    r"""Backward end points :math:`y^{(i)}_n = T_{\xi_1} \circ \dots \circ T_{\xi_n}(x_0)`, shape ``(m, d)``.
+def backward_ensemble(family, words, x0) -> Ensemble:
+    r"""Backward end points :math:`y^{(i)}_n = T_{\xi_1} \circ \dots \circ T_{\xi_n}(x_0)` of ``m`` chains.
 
-    The newest map ``idx[i, n-1]`` acts first on ``x0``, the oldest ``idx[i, 0]`` last: a
-    forward sweep over the reversed words.
+    The newest map ``words[i, n-1]`` acts first on ``x0``, the oldest ``words[i, 0]`` last: a
+    forward sweep over the reversed words. (Intermediate backward iterates are not states
+    of that sweep, so nothing is recorded: ``steps`` is empty.)
+
+    Args:
+        family: a :class:`revsgd.theory.Family`.
+        words: ``(m, n)`` int array, one word per row.
+        x0: ``(d,)`` common start point or ``(m, d)`` one per chain.
+
+    Returns:
+        an :class:`~revsgd.theory.run.Ensemble` whose ``final`` is ``(m, d)``.
+
+    Raises:
+        TypeError / ValueError: a bad family, word array or start (named).
 
     Example:
         >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
-        >>> backward_ensemble(fam, [[1, 0], [0, 1]], [0.0])[:, 0]
+        >>> backward_ensemble(fam, [[1, 0], [0, 1]], [0.0]).final[:, 0]
         array([0.5 , 0.25])
     """
     check_family(family)
-    words = _check_words(family, idx)
-    X = _check_start(family, x0, words.shape[0])
-    return _sweep(family, words[:, ::-1], X, ()).final
+    words = _check_words(family, words)
+    X = check_start(family, x0, words.shape[0])
+    return sweep(family, words[:, ::-1], X)
 
 
 def sample_word_array(family, m, n, rng=None) -> np.ndarray:
-    """``(m, n)`` i.i.d. map indices with law ``family.probs`` (one word per row)."""
+    """``(m, n)`` i.i.d. map indices with law ``family.probs`` (one word per row).
+
+    Args:
+        family: a :class:`revsgd.theory.Family`.
+        m: number of words, >= 1; n: their length, >= 0.
+        rng: a ``numpy.random.Generator``, an int seed or None.
+
+    Returns:
+        ``(m, n)`` int64 array.
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]], probs=[0.0, 1.0])
+        >>> sample_word_array(fam, 2, 3, rng=0).tolist()
+        [[1, 1, 1], [1, 1, 1]]
+    """
     check_family(family)
     m = as_positive_int(m, "m")
     n = as_nonnegative_int(n, "n")
@@ -210,10 +229,39 @@ def sample_word_array(family, m, n, rng=None) -> np.ndarray:
 
 
 def sample_forward_ensemble(family, m, n, x0, rng=None, record=None) -> Ensemble:
-    """:func:`forward_ensemble` on fresh i.i.d. words from ``family.probs``."""
+    """:func:`forward_ensemble` on fresh i.i.d. words from ``family.probs``.
+
+    Args:
+        family: a :class:`revsgd.theory.Family`; m: chains, >= 1; n: steps, >= 0.
+        x0: ``(d,)`` or ``(m, d)`` start; rng: Generator, seed or None; record: as
+            :func:`forward_ensemble`.
+
+    Returns:
+        an :class:`~revsgd.theory.run.Ensemble`.
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
+        >>> sample_forward_ensemble(fam, 4, 3, [0.0], rng=0, record=[0, 3]).recorded.shape
+        (2, 4, 1)
+    """
     return forward_ensemble(family, sample_word_array(family, m, n, rng), x0, record)
 
 
-def sample_backward_ensemble(family, m, n, x0, rng=None) -> np.ndarray:
-    """:func:`backward_ensemble` on fresh i.i.d. words from ``family.probs``."""
+def sample_backward_ensemble(family, m, n, x0, rng=None) -> Ensemble:
+    """:func:`backward_ensemble` on fresh i.i.d. words from ``family.probs``.
+
+    Args:
+        family: a :class:`revsgd.theory.Family`; m: chains, >= 1; n: steps, >= 0.
+        x0: ``(d,)`` or ``(m, d)`` start; rng: Generator, seed or None.
+
+    Returns:
+        an :class:`~revsgd.theory.run.Ensemble` of the backward end points.
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
+        >>> sample_backward_ensemble(fam, 4, 3, [0.0], rng=0).final.shape
+        (4, 1)
+    """
     return backward_ensemble(family, sample_word_array(family, m, n, rng), x0)

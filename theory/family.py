@@ -1,12 +1,11 @@
-r"""Families of maps: the objects that forward and backward iteration compose.
+r"""Families of maps, and the gradient oracles whose steps make them.
 
 A *family* is K maps :math:`T_1, \dots, T_K` on :math:`\mathbb{R}^d` with selection
 probabilities :math:`p_1, \dots, p_K`. Anything with the attributes ``K``, ``dim``,
 ``probs`` and the methods ``apply`` and ``lipschitz`` is a family (:class:`Family`), so
-nonlinear gradient-step families plug into the same iteration functions as the affine
-ones defined here.
+nonlinear gradient-step families plug into the same iteration functions as the affine ones.
 
-Contract of ``apply(k, x)``:
+**Contract of** ``apply(k, x)`` (every family, and the oracles below, batch the same way):
 
 * ``k`` an int and ``x`` of shape ``(d,)``: returns :math:`T_k(x)`, shape ``(d,)``;
 * ``k`` an int array of shape ``(m,)`` and ``x`` of shape ``(m, d)``: row ``i`` is mapped by
@@ -14,6 +13,30 @@ Contract of ``apply(k, x)``:
 
 ``lipschitz()`` returns a ``(K,)`` array of (upper bounds on) the Lipschitz constants in the
 Euclidean norm, on the region where the family is meant to be used.
+
+**Gradient oracles.** K batch losses :math:`L_1, \dots, L_K` on :math:`\mathbb{R}^d` seen
+through ``gradient(k, x)`` :math:`= \nabla L_k(x)` and ``hvp(k, x, v)``
+:math:`= \nabla^2 L_k(x)\, v` (:class:`GradientOracle`), batched as ``apply``: an int ``k``
+with ``x`` and ``v`` of shape ``(d,)`` gives shape ``(d,)``; an int array ``k`` of shape
+``(m,)`` with ``x`` and ``v`` of shape ``(m, d)`` gives row ``i`` for batch ``k[i]`` at
+``x[i]`` (and ``v[i]``), shape ``(m, d)``. An oracle validates its input (ValueError or
+TypeError naming ``k``, ``x`` or ``v``). Optional, and used by :class:`GradientSteps` when
+present:
+
+* ``strong_convexity()`` and ``smoothness()``: per-batch curvature bounds, a float or a
+  ``(K,)`` array each, with :math:`\mu_k I \preceq \nabla^2 L_k(x) \preceq L_k I` at every
+  :math:`x` (for a loss that is only :math:`C^1`, the same bounds on every generalized
+  Hessian); they give the certificate of C4;
+* ``unchecked_gradient(k, x)``: the batched form of ``gradient`` for input that the caller
+  has validated (``k`` int64 of shape ``(m,)`` in range, ``x`` finite float64 of shape
+  ``(m, d)``), so that a step validates once.
+
+The learning rate is not part of an oracle: :class:`GradientSteps` holds it.
+
+References:
+    B. Dherin et al., "Training in reverse: How iteration order influences convergence
+    and stability in deep learning", arXiv:2502.01557, 2025.
+    P. Diaconis, D. Freedman, "Iterated random functions", SIAM Review 41(1), 1999.
 """
 
 from __future__ import annotations
@@ -22,9 +45,11 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from revsgd.theory._validate import as_finite_array, as_index_array, as_probabilities
+from revsgd.theory._validate import (as_finite_array, as_index_array, as_positive_float,
+                                     as_positive_int, as_probabilities, describe)
 
-__all__ = ["Family", "AffineFamily", "check_point", "check_family"]
+__all__ = ["AffineFamily", "Family", "GradientOracle", "GradientSteps", "check_family", "check_oracle",
+           "check_point"]
 
 
 @runtime_checkable
@@ -42,8 +67,49 @@ class Family(Protocol):
         ...
 
 
+@runtime_checkable
+class GradientOracle(Protocol):
+    """Structural interface of K batch losses seen through gradients and HVPs (module docstring).
+
+    Args:
+        k, x, v (of ``gradient`` and ``hvp``): an int batch index with points of shape
+            ``(dim,)``, or an int array of shape ``(m,)`` with points of shape ``(m, dim)``.
+
+    Example:
+        >>> class Two:  # L_0 = x^2/2, L_1 = (x - 1)^2
+        ...     K, dim = 2, 1
+        ...     def gradient(self, k, x): return np.array([1.0, 2.0])[k] * (x - k)
+        ...     def hvp(self, k, x, v): return np.array([1.0, 2.0])[k] * v
+        >>> isinstance(Two(), GradientOracle)
+        True
+    """
+
+    K: int
+    dim: int
+
+    def gradient(self, k, x) -> np.ndarray:  # pragma: no cover - protocol
+        ...
+
+    def hvp(self, k, x, v) -> np.ndarray:  # pragma: no cover - protocol
+        ...
+
+
 def check_family(family, name: str = "family") -> None:
-    """Raise TypeError unless ``family`` follows the :class:`Family` interface."""
+    """Raise TypeError unless ``family`` follows the :class:`Family` interface.
+
+    Args:
+        family: the object to check; name: its name in the message.
+
+    Raises:
+        TypeError: ``family`` lacks one of ``K``, ``dim``, ``probs``, ``apply``, ``lipschitz``.
+
+    Example:
+        >>> check_family(AffineFamily([[[0.5]]], [[0.0]]))
+        >>> check_family("maps")
+        Traceback (most recent call last):
+        ...
+        TypeError: family must provide K, dim, probs, apply and lipschitz (a theory.Family), got str
+    """
     if not isinstance(family, Family):
         raise TypeError(
             f"{name} must provide K, dim, probs, apply and lipschitz "
@@ -51,9 +117,64 @@ def check_family(family, name: str = "family") -> None:
         )
 
 
+def check_oracle(oracle, name: str = "oracle", *, hvp: bool = True) -> None:
+    """Raise TypeError unless ``oracle`` follows the :class:`GradientOracle` interface.
+
+    Args:
+        oracle: the object to check; name: its name in the message.
+        hvp: whether ``hvp(k, x, v)`` is required (the steps need only ``gradient``).
+
+    Raises:
+        TypeError: ``oracle`` lacks ``K``, ``dim``, ``gradient`` (or ``hvp``, if required).
+
+    Example:
+        >>> class Grad:
+        ...     K, dim = 1, 1
+        ...     def gradient(self, k, x): return x
+        >>> check_oracle(Grad(), hvp=False)
+        >>> check_oracle(Grad())  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        TypeError: oracle must provide K, dim, gradient(k, x) and hvp(k, x, v) (a revsgd.theory.GradientOracle), got Grad ...
+    """
+    needed = ("K", "dim", "gradient", "hvp") if hvp else ("K", "dim", "gradient")
+    if not all(hasattr(oracle, attr) for attr in needed) or not callable(oracle.gradient):
+        want = "K, dim, gradient(k, x) and hvp(k, x, v)" if hvp else "K, dim and gradient(k, x)"
+        raise TypeError(
+            f"{name} must provide {want} (a revsgd.theory.GradientOracle), got {describe(oracle)}"
+        )
+
+
 def check_point(family, x0, name: str = "x0") -> np.ndarray:
-    """``x0`` as a finite float array of shape ``(family.dim,)``."""
+    """``x0`` as a finite float array of shape ``(family.dim,)``.
+
+    Args:
+        family: anything with ``dim``; x0: the point; name: its name in messages.
+
+    Returns:
+        float64 array of shape ``(dim,)``.
+
+    Raises:
+        TypeError, ValueError: non-numeric ``x0``, a wrong shape or non-finite entries.
+
+    Example:
+        >>> check_point(AffineFamily([[[0.5]]], [[0.0]]), [2])
+        array([2.])
+    """
     return as_finite_array(x0, name, shape=(family.dim,))
+
+
+def _map_args(k, x, K: int, dim: int):
+    """``(k, x, single)``: an int ``k`` and ``x`` of shape ``(d,)`` (``single``), or an int64
+    ``k`` of shape ``(m,)`` and ``x`` of shape ``(m, d)``; ValueError/TypeError otherwise."""
+    if np.ndim(k) == 0:
+        if isinstance(k, (int, np.integer)) and not isinstance(k, bool) and 0 <= k < K:
+            k = int(k)
+        else:  # the general path names the problem
+            k = int(as_index_array(np.array([k]), "k", K)[0])
+        return k, as_finite_array(x, "x", shape=(dim,)), True
+    k = as_index_array(k, "k", K)
+    return k, as_finite_array(x, "x", shape=(k.shape[0], dim)), False
 
 
 class AffineFamily:
@@ -107,12 +228,9 @@ class AffineFamily:
 
     def apply(self, k, x) -> np.ndarray:
         """Apply map ``k`` to ``x`` (one point), or maps ``k[i]`` to rows ``x[i]``."""
-        if np.ndim(k) == 0:
-            k = int(as_index_array(np.array([k]), "k", self.K)[0])
-            x = as_finite_array(x, "x", shape=(self.dim,))
+        k, x, single = _map_args(k, x, self.K, self.dim)
+        if single:
             return self.A[k] @ x + self.b[k]
-        k = as_index_array(k, "k", self.K)
-        x = as_finite_array(x, "x", shape=(k.shape[0], self.dim))
         return np.einsum("mij,mj->mi", self.A[k], x) + self.b[k]
 
     def lipschitz(self) -> np.ndarray:
@@ -143,3 +261,138 @@ class AffineFamily:
             np.tensordot(self.probs, self.A, axes=1),
             np.tensordot(self.probs, self.b, axes=1),
         )
+
+
+def _bound(value, what: str, K: int) -> np.ndarray:
+    value = as_finite_array(value, what)
+    if value.shape not in ((), (K,)):
+        raise ValueError(f"{what} must be a float or have shape ({K},), got shape {value.shape}")
+    return np.broadcast_to(value, (K,))
+
+
+def _curvature(oracle, K: int):
+    """``(mu, L)`` as ``(K,)`` arrays from the oracle's optional bounds, or the names missing."""
+    missing = [m for m in ("strong_convexity", "smoothness") if not callable(getattr(oracle, m, None))]
+    if missing:
+        return None, missing
+    mu, L = (_bound(getattr(oracle, m)(), f"oracle.{m}()", K) for m in ("strong_convexity", "smoothness"))
+    if np.any(mu > L):
+        k = int(np.argmax(mu - L))
+        raise ValueError(
+            f"oracle curvature bounds must satisfy strong_convexity() <= smoothness(), got "
+            f"mu_{k} = {float(mu[k])!r} > L_{k} = {float(L[k])!r}"
+        )
+    return (mu, L), []
+
+
+class GradientSteps:
+    r"""The gradient steps of an oracle as a :class:`Family`.
+
+    .. math::
+
+        T_k(x) = x - h\, \nabla L_k(x), \qquad
+        \operatorname{Lip}(T_k) \le \max(|1 - h\mu_k|,\ |1 - hL_k|)
+        \quad \text{when } \mu_k I \preceq \nabla^2 L_k \preceq L_k I
+
+    (C4: the Jacobian :math:`I - h \nabla^2 L_k` has its eigenvalues in
+    :math:`[1 - hL_k, 1 - h\mu_k]`). ``apply`` batches as every family does; a single point
+    is computed as a batch of one, so both forms give the same bits. ``lipschitz()`` returns
+    the certificate when the oracle supplies ``strong_convexity()`` and ``smoothness()``, and
+    refuses otherwise: no constant is made up.
+
+    Args:
+        oracle: a :class:`GradientOracle` (``hvp`` is not needed), optionally with curvature
+            bounds and ``unchecked_gradient`` (module docstring).
+        lr: the learning rate :math:`h > 0`.
+        probs: ``(K,)`` selection probabilities, kept as given (not renormalised); uniform
+            when None.
+
+    Raises:
+        TypeError: an oracle without ``K``, ``dim`` or ``gradient``; a non-real ``lr``.
+        ValueError: ``lr <= 0`` or non-finite; bad ``probs``; curvature bounds of the wrong
+            shape, non-finite, or with :math:`\mu_k > L_k`.
+
+    Example:
+        >>> class Two:  # L_k(x) = c_k (x - k)^2 / 2 with curvature c = (1, 2)
+        ...     K, dim, c = 2, 1, np.array([1.0, 2.0])
+        ...     def gradient(self, k, x):  # int k and x (1,), or k (m,) and x (m, 1)
+        ...         return (self.c[k] * (x.T - np.asarray(k))).T
+        ...     def strong_convexity(self): return self.c
+        ...     def smoothness(self): return self.c
+        >>> steps = GradientSteps(Two(), 0.25)
+        >>> steps.apply(1, np.array([0.0]))  # 0 - 0.25 * 2 (0 - 1)
+        array([0.5])
+        >>> steps.apply(np.array([0, 1]), np.array([[1.0], [0.0]]))
+        array([[0.75],
+               [0.5 ]])
+        >>> steps.lipschitz()  # max(|1 - h mu_k|, |1 - h L_k|)
+        array([0.75, 0.5 ])
+    """
+
+    def __init__(self, oracle, lr, probs=None):
+        check_oracle(oracle, hvp=False)
+        self.oracle = oracle
+        self.K = as_positive_int(oracle.K, "oracle.K")
+        self.dim = as_positive_int(oracle.dim, "oracle.dim")
+        self.lr = as_positive_float(lr, "lr")
+        if probs is None:
+            self.probs = np.full(self.K, 1.0 / self.K)
+        else:
+            as_probabilities(probs, "probs", self.K)  # validation only: keep the given bits
+            self.probs = np.array(probs, dtype=np.float64)
+        self.probs.setflags(write=False)
+        self._bounds, self._missing = _curvature(oracle, self.K)
+        self._rows = getattr(oracle, "unchecked_gradient", None) or oracle.gradient
+
+    def __repr__(self) -> str:
+        return (f"GradientSteps(K={self.K}, dim={self.dim}, lr={self.lr}, "
+                f"oracle={type(self.oracle).__name__})")
+
+    def _gradients(self, k: np.ndarray, x: np.ndarray) -> np.ndarray:
+        g = self._rows(k, x)
+        if np.shape(g) != x.shape:
+            raise ValueError(
+                f"oracle.gradient(k, x) must return the shape of x, {x.shape}, got shape {np.shape(g)}"
+            )
+        return g
+
+    def apply(self, k, x) -> np.ndarray:
+        r""":math:`x - h \nabla L_k(x)` for one point, or row-wise for ``k`` of shape ``(m,)``.
+
+        Args:
+            k: an int in ``0..K-1``, or an int array of shape ``(m,)``.
+            x: shape ``(d,)``, or ``(m, d)`` with an array ``k``.
+
+        Returns:
+            shape ``(d,)`` or ``(m, d)``.
+
+        Raises:
+            TypeError, ValueError: a bad index or point (naming ``k`` or ``x``), or an oracle
+                returning the wrong shape.
+        """
+        k, x, single = _map_args(k, x, self.K, self.dim)
+        if single:
+            return x - self.lr * self._gradients(np.array([k]), x[None])[0]
+        return x - self.lr * self._gradients(k, x)
+
+    def lipschitz(self) -> np.ndarray:
+        r"""The ``(K,)`` certified constants :math:`\max(|1 - h\mu_k|, |1 - hL_k|)` (C4).
+
+        Returns:
+            float array of shape ``(K,)``, valid wherever the oracle's bounds hold.
+
+        Raises:
+            ValueError: the oracle supplies no curvature bounds (the message says which
+                methods would give the certificate).
+        """
+        if self._bounds is None:
+            hint = getattr(self.oracle, "certificate_hint", None) or (
+                "give it strong_convexity() and smoothness() returning bounds mu_k <= L_k (a float "
+                "or one per batch) on the eigenvalues of every batch Hessian at every x")
+            raise ValueError(
+                f"no Lipschitz certificate for these gradient steps: the oracle "
+                f"{type(self.oracle).__name__} has no {' and no '.join(m + '()' for m in self._missing)}; "
+                f"{hint}, so that Lip(T_k) = max(|1 - lr mu_k|, |1 - lr L_k|) (C4)"
+            )
+        mu, L = self._bounds
+        return np.maximum(np.abs(1.0 - self.lr * mu), np.abs(1.0 - self.lr * L))

@@ -1,6 +1,6 @@
-r"""Forward and backward iteration of a family along one index sequence.
+r"""Forward and backward iteration of a family along one word.
 
-With the same index sequence :math:`\xi_1, \dots, \xi_n` (``idx[0] .. idx[n-1]``):
+With the same word :math:`\xi_1, \dots, \xi_n` (``word[0] .. word[n-1]``):
 
 .. math::
 
@@ -21,55 +21,112 @@ map :math:`M_n = T_{\xi_1} \circ \dots \circ T_{\xi_n} = (P_n, q_n)` is kept, an
 one matrix product per step (:math:`O(n d^3)`), instead of recomputing each composition;
 :mod:`revsgd.theory.affine_scan` evaluates both orders blockwise (about :math:`2\sqrt{n}`
 interpreter steps instead of :math:`n`). For a general family the exact trajectory costs
-:math:`n(n+1)/2` map applications; they are done as a wavefront (one batched ``apply`` per
-depth). :func:`backward_certified` stops the depth once the bound of C1 is below a
-tolerance.
+:math:`n(n+1)/2` map applications; they are done by the wavefront of
+:mod:`revsgd.theory.engine` (row :math:`t` applies :math:`\xi_{t-s}` at level :math:`s`, one
+batched ``apply`` per level). :func:`backward_certified` stops the depth once the bound of
+C1 is below a tolerance.
 
-Memory: ``every=k`` keeps only the iterates at steps :math:`0, k, 2k, \dots`;
-:func:`forward_last` and :func:`backward_last` keep only :math:`x_n`, :math:`y_n`.
+Memory: ``record=range(0, n + 1, k)`` keeps only the iterates at steps
+:math:`0, k, 2k, \dots`; :func:`forward_last` and :func:`backward_last` keep only
+:math:`x_n`, :math:`y_n`.
+
+References:
+    P. Diaconis, D. Freedman, "Iterated random functions", SIAM Review 41(1), 1999;
+    arXiv:2502.01557 (forward and backward SGD).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from revsgd.theory._validate import as_index_array, as_positive_float, as_positive_int
+from revsgd.theory._validate import as_index_array
 from revsgd.theory.affine_scan import backward_affine, forward_affine
-from revsgd.theory.contraction import ContractionCertificate, certify
+from revsgd.theory.engine import Positions, certified_run, wavefront
 from revsgd.theory.family import AffineFamily, check_family, check_point
+from revsgd.theory.run import Run, check_record
 
 __all__ = [
-    "forward",
     "backward",
-    "forward_last",
-    "backward_last",
     "backward_at",
     "backward_certified",
-    "CertifiedBackward",
+    "backward_last",
+    "forward",
+    "forward_last",
 ]
 
 
-def _prepare(family, idx, x0):
+def _prepare(family, word, x0):
     check_family(family)
-    idx = as_index_array(idx, "idx", family.K)
+    word = as_index_array(word, "word", family.K)
     x0 = check_point(family, x0)
-    return idx, x0
+    return word, x0
 
 
-def forward(family, idx, x0, every=1) -> np.ndarray:
-    r"""Forward (ordinary SGD) trajectory: row j is :math:`T_{\mathrm{idx}[j-1]}(\text{row } j-1)`.
+def forward_loop(family, word, x0, steps) -> np.ndarray:
+    """The forward iterates at ``steps`` (sorted) by the plain loop of single ``apply`` calls."""
+    out = np.empty((steps.size, family.dim))
+    r = 0
+    if steps.size and steps[0] == 0:
+        out[0], r = x0, 1
+    x = x0
+    last = int(steps[-1]) if steps.size else 0
+    for j in range(1, last + 1):
+        x = family.apply(int(word[j - 1]), x)
+        if steps[r] == j:
+            out[r] = x
+            r += 1
+    return out
+
+
+def backward_positions(steps) -> Positions:
+    r"""Row :math:`i` computes :math:`y_{t_i}`: at level :math:`s` it applies :math:`\xi_{t_i - s}`.
+
+    Example:
+        >>> p = backward_positions(np.array([0, 3]))
+        >>> [int(p.at(np.array([1]), s)[0]) for s in range(p.levels)]
+        [2, 1, 0]
+    """
+    steps = np.asarray(steps, dtype=np.int64)
+    return Positions(steps, lambda rows, s: steps[rows] - 1 - s)
+
+
+def _backward_rows(family, word, x0, steps) -> np.ndarray:
+    starts = np.broadcast_to(x0, (steps.size, family.dim))
+    return wavefront(family, word, starts, backward_positions(steps))[0]
+
+
+def _affine_rows(scan, family, word, x0, record) -> np.ndarray:
+    """The recorded rows of an affine scan, run with the largest stride that keeps them all."""
+    if record is None:
+        return scan(family.A, family.b, word, x0, 1)
+    steps = check_record(record, word.size)
+    stride = int(np.gcd.reduce(steps)) if steps.size else 1
+    stride = stride or max(word.size, 1)  # only step 0 asked
+    rows = scan(family.A, family.b, word, x0, stride)
+    if rows.shape[0] == steps.size:  # steps = 0, stride, 2 stride, ...: all of them
+        return rows
+    return rows[steps // stride]
+
+
+def forward(family, word, x0, record=None) -> np.ndarray:
+    r"""Forward (ordinary SGD) trajectory: row j is :math:`T_{\mathrm{word}[j-1]}(\text{row } j-1)`.
+
+    .. math::
+
+        x_t = T_{\xi_t} \circ \dots \circ T_{\xi_1}(x_0), \qquad t \in \mathrm{record} .
 
     Args:
         family: a :class:`revsgd.theory.Family`.
-        idx: int array of shape ``(n,)`` with entries in ``0..K-1``.
+        word: int array of shape ``(n,)`` with entries in ``0..K-1``.
         x0: start point, shape ``(d,)``.
-        every: positive int; keep only the iterates at steps ``0, every, 2 every, ...``.
+        record: the step numbers to keep (None: every step; ``range(0, n + 1, k)``: steps
+            ``0, k, 2k, ...``), strictly increasing in ``0..n``.
 
     Returns:
-        array of shape ``(n // every + 1, d)``; row ``r`` is :math:`x_{r \cdot \mathrm{every}}`,
-        row 0 is ``x0``.
+        array of shape ``(len(record), d)``; row ``r`` is :math:`x_{\mathrm{record}[r]}`.
+
+    Raises:
+        TypeError / ValueError: a bad family, word, start point or record (named).
 
     Example:
         >>> import numpy as np
@@ -78,168 +135,161 @@ def forward(family, idx, x0, every=1) -> np.ndarray:
         >>> forward(fam, [1, 0], np.zeros(1))[:, 0]
         array([0.  , 0.5 , 0.25])
     """
-    idx, x0 = _prepare(family, idx, x0)
-    every = as_positive_int(every, "every")
+    word, x0 = _prepare(family, word, x0)
     if isinstance(family, AffineFamily):
-        return forward_affine(family.A, family.b, idx, x0, every)
-    out = np.empty((idx.size // every + 1, family.dim))
-    out[0] = x0
-    x = x0
-    for j, k in enumerate(idx, start=1):
-        x = family.apply(int(k), x)
-        if j % every == 0:
-            out[j // every] = x
-    return out
+        return _affine_rows(forward_affine, family, word, x0, record)
+    return forward_loop(family, word, x0, check_record(record, word.size))
 
 
-def forward_last(family, idx, x0) -> np.ndarray:
+def forward_last(family, word, x0) -> np.ndarray:
     r"""Only the last forward iterate :math:`x_n = T_{\xi_n} \circ \dots \circ T_{\xi_1}(x_0)`, shape ``(d,)``.
 
     Holds :math:`O(d)` numbers besides the word (affine families: one segment of
     :mod:`revsgd.theory.affine_scan`); ``n`` map applications.
+
+    Args:
+        family: a :class:`revsgd.theory.Family`; word: ``(n,)`` int array; x0: ``(d,)``.
+
+    Returns:
+        ``(d,)`` array, :math:`x_n` (``x0`` for an empty word).
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
+        >>> forward_last(fam, [1, 0], [0.0])
+        array([0.25])
     """
-    idx, x0 = _prepare(family, idx, x0)
+    word, x0 = _prepare(family, word, x0)
     if isinstance(family, AffineFamily):
-        return forward_affine(family.A, family.b, idx, x0, max(idx.size, 1))[-1]
+        return forward_affine(family.A, family.b, word, x0, max(word.size, 1))[-1]
     x = x0
-    for k in idx:
+    for k in word:
         x = family.apply(int(k), x)
     return np.asarray(x, dtype=float)
 
 
-def backward_last(family, idx, x0) -> np.ndarray:
+def backward_last(family, word, x0) -> np.ndarray:
     r"""Only the last backward iterate :math:`y_n = T_{\xi_1} \circ \dots \circ T_{\xi_n}(x_0)`, shape ``(d,)``.
 
     The newest map acts first: a forward sweep over the reversed word, ``n`` map
     applications and :math:`O(d)` memory, for any family.
+
+    Args:
+        family: a :class:`revsgd.theory.Family`; word: ``(n,)`` int array; x0: ``(d,)``.
+
+    Returns:
+        ``(d,)`` array, :math:`y_n`.
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
+        >>> backward_last(fam, [1, 0], [0.0])
+        array([0.5])
     """
-    idx, x0 = _prepare(family, idx, x0)
-    return forward_last(family, idx[::-1], x0)
+    word, x0 = _prepare(family, word, x0)
+    return forward_last(family, word[::-1], x0)
 
 
-def _wavefront(family, idx, x0, steps) -> np.ndarray:
-    """Exact backward iterates y_n for n in ``steps``, one batched apply per level.
-
-    Row n needs maps idx[n-1], idx[n-2], ..., idx[0] applied in that order to x0. At level
-    s (s = 0, 1, ...) every row with n > s applies map idx[n-1-s].
-    """
-    rows = np.broadcast_to(x0, (steps.size, family.dim)).copy()
-    for s in range(int(steps.max(initial=0))):
-        sel = np.nonzero(steps > s)[0]
-        rows[sel] = family.apply(idx[steps[sel] - 1 - s], rows[sel])
-    return rows
-
-
-def _backward_wavefront(family, idx, x0, depth: int) -> np.ndarray:
-    """Rows 0..depth of the exact backward trajectory."""
-    return _wavefront(family, idx, x0, np.arange(depth + 1))
-
-
-def backward_at(family, idx, x0, steps) -> np.ndarray:
+def backward_at(family, word, x0, steps) -> np.ndarray:
     r"""Exact backward iterates :math:`y_n` for the requested step numbers only.
 
     .. math::
 
-        y_n = T_{\mathrm{idx}[0]} \circ \dots \circ T_{\mathrm{idx}[n-1]}(x_0),
+        y_n = T_{\mathrm{word}[0]} \circ \dots \circ T_{\mathrm{word}[n-1]}(x_0),
         \qquad n \in \mathrm{steps},
 
-    by the wavefront of :func:`backward` restricted to those rows: :math:`\sum_n n`
-    applications in ``max(steps)`` batched calls, for any family (no truncation).
+    by the wavefront of :mod:`revsgd.theory.engine` restricted to those rows: :math:`\sum_n n`
+    applications in ``max(steps)`` batched calls, for any family (no truncation, no affine
+    shortcut).
 
     Args:
         family: a :class:`revsgd.theory.Family`.
-        idx: int array of shape ``(N,)``.
+        word: int array of shape ``(N,)``.
         x0: start point, shape ``(d,)``.
-        steps: 1-D int array of step numbers in ``0..N``.
+        steps: 1-D int array of step numbers in ``0..N`` (any order, repeats allowed).
 
     Returns:
         array of shape ``(len(steps), d)``; row i is :math:`y_{\mathrm{steps}[i]}`.
+
+    Raises:
+        ValueError: empty ``steps`` or steps outside ``0..N`` (and the checks of :func:`forward`).
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
+        >>> backward_at(fam, [1, 0], [0.0], [2])
+        array([[0.5]])
     """
-    idx, x0 = _prepare(family, idx, x0)
-    steps = as_index_array(steps, "steps", idx.size + 1, allow_empty=False)
-    return _wavefront(family, idx, x0, steps)
+    word, x0 = _prepare(family, word, x0)
+    steps = as_index_array(steps, "steps", word.size + 1, allow_empty=False)
+    return _backward_rows(family, word, x0, steps)
 
 
-def backward(family, idx, x0, every=1) -> np.ndarray:
-    r"""Backward trajectory: row j is :math:`T_{\mathrm{idx}[0]} \circ \dots \circ T_{\mathrm{idx}[j-1]}(x_0)`.
+def backward(family, word, x0, record=None) -> np.ndarray:
+    r"""Backward trajectory: row j is :math:`T_{\mathrm{word}[0]} \circ \dots \circ T_{\mathrm{word}[j-1]}(x_0)`.
 
-    Exact for every index sequence (no truncation). Affine families keep the composed map,
-    blockwise (:mod:`revsgd.theory.affine_scan`, :math:`O(n d^3)` flops); general families use the
-    :math:`O(n^2)` wavefront (with ``every = k``, only the kept rows are computed:
-    about :math:`n^2 / (2k)` applications).
+    Exact for every word (no truncation). Affine families keep the composed map,
+    blockwise (:mod:`revsgd.theory.affine_scan`, :math:`O(n d^3)` flops); general families use
+    the :math:`O(n^2)` wavefront, computing only the recorded rows (with
+    ``record=range(0, n + 1, k)`` about :math:`n^2 / (2k)` applications).
 
     Args:
         family: a :class:`revsgd.theory.Family`.
-        idx: int array of shape ``(n,)`` with entries in ``0..K-1``.
+        word: int array of shape ``(n,)`` with entries in ``0..K-1``.
         x0: start point, shape ``(d,)``.
-        every: positive int; keep only the iterates at steps ``0, every, 2 every, ...``.
+        record: the step numbers to keep (None: every step), strictly increasing in ``0..n``.
 
     Returns:
-        array of shape ``(n // every + 1, d)``; row ``r`` is :math:`y_{r \cdot \mathrm{every}}`,
-        row 0 is ``x0``.
+        ``(len(record), d)``: the backward iterates :math:`y_t`, :math:`t \in \mathrm{record}`.
+
+    Raises:
+        TypeError / ValueError: as :func:`forward`.
 
     Example:
-        >>> import numpy as np
         >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
-        >>> backward(fam, [1, 0], np.zeros(1))[:, 0]   # T_1(0), then T_1(T_0(0))
+        >>> backward(fam, [1, 0], [0.0])[:, 0]   # T_1(0), then T_1(T_0(0))
         array([0. , 0.5, 0.5])
+        >>> backward(fam, [1, 0], [0.0], record=[2])
+        array([[0.5]])
     """
-    idx, x0 = _prepare(family, idx, x0)
-    every = as_positive_int(every, "every")
+    word, x0 = _prepare(family, word, x0)
     if isinstance(family, AffineFamily):
-        return backward_affine(family.A, family.b, idx, x0, every)
-    return _wavefront(family, idx, x0, np.arange(0, idx.size + 1, every))
+        return _affine_rows(backward_affine, family, word, x0, record)
+    return _backward_rows(family, word, x0, check_record(record, word.size))
 
 
-@dataclass(frozen=True)
-class CertifiedBackward:
-    r"""A backward trajectory with a certified error bound.
-
-    Attributes:
-        trajectory: ``(n + 1, d)``; rows ``0..depth`` are exact, later rows repeat row
-            ``depth``.
-        depth: the number of composed maps actually applied to the last row.
-        error_bound: :math:`\rho^{\mathrm{depth}} C / (1 - \rho)`, bounding the distance of
-            every row to the exact backward iterate (and, when ``depth < n``, of the last
-            row to the limit :math:`y_\infty` of the sequence).
-        certificate: the :class:`ContractionCertificate` :math:`(\rho, C)` used.
-        bound: the name of the bound used.
-        applications: map applications spent.
-    """
-
-    trajectory: np.ndarray
-    depth: int
-    error_bound: float
-    certificate: ContractionCertificate
-    bound: str
-    applications: int
-
-
-def backward_certified(family, idx, x0, tol) -> CertifiedBackward:
+def backward_certified(family, word, x0, tol) -> Run:
     r"""Backward trajectory truncated at the depth where C1 certifies ``tol``.
 
     With :math:`m` the least depth such that :math:`\rho^m C/(1-\rho) \le \mathrm{tol}`,
     rows :math:`j \le m` are exact and rows :math:`j > m` equal row :math:`m`; since
     :math:`|y_j - y_m| \le \sum_{i \ge m} \rho^i C`, every row is within ``tol`` of the
-    exact backward iterate. Costs :math:`m(m+1)/2` applications instead of :math:`n(n+1)/2`.
+    exact backward iterate. Costs :math:`m(m+1)/2` applications instead of :math:`n(n+1)/2`
+    (the wavefront, for any family; :func:`revsgd.theory.engine.certified_run`).
+
+    Args:
+        family: a :class:`revsgd.theory.Family` whose maps are all :math:`\rho`-Lipschitz, :math:`\rho < 1`.
+        word: int array of shape ``(n,)``.
+        x0: start point, shape ``(d,)``.
+        tol: the certified error, > 0.
+
+    Returns:
+        a :class:`~revsgd.theory.run.Run`: ``depth`` :math:`\min(m, n)`, ``error_bound``
+        :math:`\rho^{m} C/(1-\rho)` (0.0 when the whole word was composed), ``applications``
+        :math:`m(m+1)/2`, the ``certificate`` and the ``bound``'s name.
 
     Raises:
         ValueError: ``tol <= 0``, or a family that is not a uniform contraction.
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[1.0], [-1.0]])
+        >>> run = backward_certified(fam, [0] * 50, [0.0], 1e-3)
+        >>> run.depth, run.applications, run.error_bound <= 1e-3
+        (11, 66, True)
     """
-    idx, x0 = _prepare(family, idx, x0)
-    tol = as_positive_float(tol, "tol")
-    cert = certify(family, x0)
-    depth = min(cert.steps_for(tol), idx.size)
-    exact = _backward_wavefront(family, idx, x0, depth)
-    traj = np.empty((idx.size + 1, family.dim))
-    traj[: depth + 1] = exact
-    traj[depth + 1 :] = exact[depth]
-    return CertifiedBackward(
-        trajectory=traj,
-        depth=depth,
-        error_bound=0.0 if depth == idx.size else float(cert.limit(depth)),
-        certificate=cert,
-        bound="C1 distance-to-limit rho^m C / (1 - rho)",
-        applications=depth * (depth + 1) // 2,
+    word, x0 = _prepare(family, word, x0)
+    return certified_run(
+        family, word, x0, tol, lambda depth: _backward_rows(family, word, x0, np.arange(depth + 1))
     )

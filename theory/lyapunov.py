@@ -31,7 +31,9 @@ import numpy as np
 from scipy import stats
 
 from revsgd.theory._validate import as_finite_array, as_generator, as_index_array, as_positive_int
+from revsgd.theory.affine_scan import backward_increments_affine
 from revsgd.theory.family import AffineFamily
+from revsgd.theory.tolerances import roundoff_margin  # re-exported: 16 d eps (derivation there)
 
 __all__ = [
     "LyapunovEstimate",
@@ -119,31 +121,37 @@ def lyapunov_exponent(family, steps=2000, runs=16, rng=None, confidence=0.99) ->
     return LyapunovEstimate(mean, (mean - half, mean + half), confidence, runs, steps, per_run)
 
 
-def roundoff_margin(d: int) -> float:
-    r"""``16 d eps``: each step's :math:`\log|A v|` carries a relative round-off of about
-    :math:`d\,\varepsilon`, so exponents within this margin of 0 cannot be told from 0
-    (isometries such as rotations give :math:`|\hat\gamma| \sim 10^{-18}`)."""
-    return 16.0 * d * np.finfo(float).eps
-
-
-def backward_increments(family, idx, x0) -> np.ndarray:
-    r"""The backward increments :math:`|y_{n+1} - y_n|`, n = 0..len(idx)-1, without cancellation.
+def backward_increments(family, word, x0) -> np.ndarray:
+    r"""The backward increments :math:`|y_{n+1} - y_n|`, n = 0..len(word)-1, without cancellation.
 
     By the telescoping identity of C1,
     :math:`y_{n+1} - y_n = A_{\xi_1} \cdots A_{\xi_n} (T_{\xi_{n+1}}(x_0) - x_0)`: a product,
     not a difference, so it stays accurate far below :math:`\varepsilon |y|`, where
-    differencing the trajectory returns 0. Used to measure convergence rates.
+    differencing the trajectory returns 0. Used to measure convergence rates. The
+    recurrence is :func:`revsgd.theory.affine_scan.backward_increments_affine`.
+
+    Args:
+        family: an :class:`~revsgd.theory.family.AffineFamily`.
+        word: ``(n,)`` int array of map indices.
+        x0: ``(d,)`` start point.
+
+    Returns:
+        ``(n,)`` array of Euclidean norms.
+
+    Raises:
+        TypeError: a family that is not affine; ValueError / TypeError: a bad word or start.
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[1.0], [-1.0]])
+        >>> backward_increments(fam, [0, 1, 0], [0.0])
+        array([1.  , 0.5 , 0.25])
     """
     fam = _affine(family)
-    idx = as_index_array(idx, "idx", fam.K)
+    word = as_index_array(word, "word", fam.K)
     x0 = as_finite_array(x0, "x0", shape=(fam.dim,))
-    steps = np.einsum("kij,j->ki", fam.A, x0) + fam.b - x0
-    P = np.eye(fam.dim)
-    out = np.empty(idx.size)
-    for n, k in enumerate(idx):
-        out[n] = np.linalg.norm(P @ steps[k])
-        P = P @ fam.A[k]
-    return out
+    inc = backward_increments_affine(fam.A, fam.b, word, x0)
+    return np.array([np.linalg.norm(v) for v in inc], dtype=float).reshape(word.size)
 
 
 def mean_log_lipschitz(family) -> float:

@@ -13,7 +13,12 @@ so the ``m`` backward end points at depth :math:`n` are draws whose coupling wit
 from :math:`\pi` moves each point by at most ``tol``; in particular
 :math:`W_1(\text{law of a draw}, \pi) \le \mathrm{tol}`. The end point
 :math:`T_{\xi_1} \circ \dots \circ T_{\xi_n}(x_0)` is evaluated newest map first by one
-batched sweep over all draws (:func:`revsgd.theory.ensemble.backward_ensemble`), for any family.
+batched sweep over all draws (:func:`revsgd.theory.ensemble.backward_ensemble`, the engine's
+wavefront with one row per draw), for any family.
+
+References:
+    P. Diaconis, D. Freedman, "Iterated random functions", SIAM Review 41(1), 1999 (the
+    backward limit has the stationary law).
 """
 
 from __future__ import annotations
@@ -40,6 +45,13 @@ class CertifiedSample:
             is within this distance of the backward limit of its own word.
         depth: number of composed maps per draw.
         certificate: the :class:`~revsgd.theory.contraction.ContractionCertificate` used.
+
+    Example:
+        >>> import numpy as np
+        >>> from revsgd.theory.contraction import ContractionCertificate
+        >>> s = CertifiedSample(np.zeros((2, 1)), 1e-3, 10, ContractionCertificate(0.5, 1.0))
+        >>> s.draws.shape, s.depth
+        ((2, 1), 10)
     """
 
     draws: np.ndarray
@@ -78,5 +90,5 @@ def sample_stationary(family, m, tol, rng=None, x0=None) -> CertifiedSample:
     cert = certify(family, x0)
     depth = cert.steps_for(tol)
     words = sample_word_array(family, m, depth, rng)
-    draws = backward_ensemble(family, words, x0)
+    draws = backward_ensemble(family, words, x0).final
     return CertifiedSample(draws, float(cert.limit(depth)), depth, cert)

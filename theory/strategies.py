@@ -1,7 +1,8 @@
 r"""Hypothesis strategies for property tests on one's own optimizers.
 
 Structured objects are *constructed*, never filtered: an affine contraction family is built
-from drawn singular values and orthogonal factors,
+from drawn singular values and orthogonal factors
+(:func:`revsgd.theory.instances.contraction_family`, which also holds :func:`orthogonal`),
 
 .. math::
 
@@ -34,20 +35,23 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
         "revsgd.theory.strategies needs hypothesis: install the test extra, pip install 'revsgd[test]'"
     ) from exc
 
-from revsgd.theory.family import AffineFamily
+from revsgd.theory.instances import contraction_family, orthogonal
 
 __all__ = ["affine_families", "index_sequences", "orthogonal", "seeds"]
 
 
 def seeds():
-    """Integer seeds for ``numpy.random.default_rng``."""
+    """Strategy for integer seeds of ``numpy.random.default_rng``, in ``[0, 2**32)``.
+
+    Returns:
+        a strategy of ints.
+
+    Example:
+        >>> from hypothesis import find
+        >>> find(seeds(), lambda s: s > 10)
+        11
+    """
     return st.integers(min_value=0, max_value=2**32 - 1)
-
-
-def orthogonal(rng: np.random.Generator, d: int) -> np.ndarray:
-    """A Haar-distributed ``(d, d)`` orthogonal matrix (QR of a Gaussian, signs fixed)."""
-    Q, R = np.linalg.qr(rng.standard_normal((d, d)))
-    return Q * np.sign(np.diag(R))
 
 
 def _check_int_range(lo, hi, lo_name, hi_name, floor):
@@ -91,6 +95,16 @@ def affine_families(
 
     Returns:
         a strategy of ``AffineFamily`` with :math:`\max_k \|A_k\|_2 = \rho`.
+
+    Raises:
+        TypeError, ValueError: for a non-int range, a range whose upper end is below its
+            lower end, a factor outside ``[0, 1)`` or a negative ``offset_scale``.
+
+    Example:
+        >>> from hypothesis import find
+        >>> fam = find(affine_families(rho=0.5, min_dim=2, max_dim=2), lambda f: True)
+        >>> fam.dim, round(float(fam.lipschitz().max()), 12)
+        (2, 0.5)
     """
     _check_int_range(min_dim, max_dim, "min_dim", "max_dim", 1)
     _check_int_range(min_K, max_K, "min_K", "max_K", 1)
@@ -110,28 +124,30 @@ def affine_families(
         K = draw(st.integers(min_K, max_K))
         r = draw(rhos)
         rng = np.random.default_rng(draw(seeds()))
-        A = np.empty((K, d, d))
-        for k in range(K):
-            U = orthogonal(rng, d)
-            if symmetric:
-                s = rng.uniform(-r, r, size=d)
-                if k == 0:
-                    s[0] = r
-                A[k] = (U * s) @ U.T
-            else:
-                s = rng.uniform(0.0, r, size=d)
-                if k == 0:
-                    s[0] = r
-                A[k] = (U * s) @ orthogonal(rng, d).T
-        b = offset_scale * rng.standard_normal((K, d))
-        probs = rng.dirichlet(np.ones(K)) if random_probs else None
-        return AffineFamily(A, b, probs)
+        return contraction_family(rng, d, K, r, symmetric=symmetric, offset_scale=offset_scale,
+                                  random_probs=random_probs)
 
     return build()
 
 
 def index_sequences(K: int, *, min_size: int = 0, max_size: int = 50):
-    """Strategy for int64 index arrays with entries in ``0..K-1``."""
+    """Strategy for int64 index arrays (words) with entries in ``0..K-1``.
+
+    Args:
+        K: the number of maps, a positive int.
+        min_size, max_size: the range of the word length, ``0 <= min_size <= max_size``.
+
+    Returns:
+        a strategy of 1-D int64 arrays.
+
+    Raises:
+        TypeError, ValueError: for a non-int or out-of-range argument.
+
+    Example:
+        >>> from hypothesis import find
+        >>> find(index_sequences(3, min_size=2), lambda w: w.sum() >= 3).tolist()
+        [1, 2]
+    """
     _check_int_range(1, K, "1", "K", 1)
     _check_int_range(min_size, max_size, "min_size", "max_size", 0)
     return st.lists(

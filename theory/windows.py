@@ -1,6 +1,6 @@
 r"""Windowed backward iteration: two precise ways to compose only part of the word backward.
 
-With the word :math:`\xi_1, \dots, \xi_n` (``idx[0] .. idx[n-1]``), forward iterates
+With the word :math:`\xi_1, \dots, \xi_n` (``word[0] .. word[n-1]``), forward iterates
 :math:`x_n = T_{\xi_n} \circ \dots \circ T_{\xi_1}(x_0)` and a window :math:`w \ge 1`:
 
 **Moving window** (:func:`moving_window`): the last :math:`w` maps composed backward onto the
@@ -60,6 +60,11 @@ If every map is :math:`\rho`-Lipschitz with :math:`\rho < 1` and
 (The second: :math:`z_\infty = G_{j-1}(v)` with :math:`v` also in the ball.) The rate is that
 of C1, delayed by at most one block.
 
+Both are wavefronts of :mod:`revsgd.theory.engine`: row :math:`n` of the moving window starts
+at :math:`x_{\max(n-w,0)}` and applies :math:`\xi_{n-s}` at level :math:`s < \min(n, w)`; row
+:math:`n` of block backward starts at :math:`x_0` and applies the letters of
+:func:`block_word` in turn.
+
 Cost in map applications (a general family, whose maps can only be applied):
 :func:`moving_window` spends :math:`w` per step on top of the forward run (``w`` batched
 ``apply`` calls in all); :func:`block_backward` keeps the composed outer map for an
@@ -67,21 +72,25 @@ Cost in map applications (a general family, whose maps can only be applied):
 :math:`d \times d` product per step), and for a general family recomputes :math:`z_n` from
 :math:`x_0` (:math:`n` applications) unless ``tol`` is given: then the trajectory is frozen
 after the certified depth :math:`D` (a multiple of :math:`w`, with
-:math:`\rho^D C/(1-\rho) \le \mathrm{tol}`), at most :math:`D(D+1)/2` applications in all.
+:math:`\rho^D C/(1-\rho) \le \mathrm{tol}`), at most :math:`D(D+1)/2` applications in all (the certified freezing of
+:func:`revsgd.theory.engine.certified_run`).
+
+References:
+    P. Diaconis, D. Freedman, "Iterated random functions", SIAM Review 41(1), 1999 (the
+    contraction bound behind the rates); arXiv:2502.01557 (forward and backward SGD).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from revsgd.theory._validate import as_index_array, as_nonnegative_int, as_positive_float, as_positive_int
-from revsgd.theory.contraction import certify
+from revsgd.theory._validate import as_index_array, as_nonnegative_int, as_positive_int
+from revsgd.theory.engine import Positions, certified_run, wavefront
 from revsgd.theory.family import AffineFamily, check_family, check_point
+from revsgd.theory.iterate import forward_loop
+from revsgd.theory.run import Run
 
 __all__ = [
-    "WindowedRun",
     "block_backward",
     "block_backward_bound",
     "block_word",
@@ -90,50 +99,35 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class WindowedRun:
-    r"""A windowed trajectory and what it cost.
-
-    Attributes:
-        trajectory: ``(n + 1, d)``; row 0 is :math:`x_0`, row :math:`n` is :math:`z_n`.
-        window: the window :math:`w`.
-        applications: map applications spent (``family.apply`` rows), forward run included.
-        depth: the number of steps computed exactly (``n`` unless a ``tol`` froze the
-            trajectory earlier; later rows then repeat row ``depth``).
-        error_bound: bound on the distance of every row to the exact windowed iterate (0.0
-            when exact).
-    """
-
-    trajectory: np.ndarray
-    window: int
-    applications: int
-    depth: int
-    error_bound: float
-
-    @property
-    def applications_per_step(self) -> float:
-        """``applications / n`` (0.0 for an empty word)."""
-        n = self.trajectory.shape[0] - 1
-        return self.applications / n if n else 0.0
-
-
-def _prepare(family, idx, x0, window):
+def _prepare(family, word, x0, window):
     check_family(family)
-    idx = as_index_array(idx, "idx", family.K)
+    word = as_index_array(word, "word", family.K)
     x0 = check_point(family, x0)
     window = as_positive_int(window, "window")
-    return idx, x0, window
+    return word, x0, window
 
 
 def moving_window_applications(n, window) -> int:
-    r""":math:`n + \sum_{i=1}^{n} \min(w, i)`: applications of :func:`moving_window` (forward run included)."""
+    r""":math:`n + \sum_{i=1}^{n} \min(w, i)`: applications of :func:`moving_window` (forward run included).
+
+    Args:
+        n: the number of steps, >= 0.
+        window: :math:`w \ge 1`.
+
+    Returns:
+        the count, an int.
+
+    Example:
+        >>> moving_window_applications(3, 2)
+        8
+    """
     n, w = as_nonnegative_int(n, "n"), as_positive_int(window, "window")
     full = max(0, n - w)
     short = min(n, w)
     return n + full * w + short * (short + 1) // 2
 
 
-def moving_window(family, idx, x0, window) -> WindowedRun:
+def moving_window(family, word, x0, window) -> Run:
     r"""Moving-window backward trajectory (see the module docstring).
 
     .. math::
@@ -145,12 +139,12 @@ def moving_window(family, idx, x0, window) -> WindowedRun:
 
     Args:
         family: a :class:`revsgd.theory.Family`.
-        idx: int array of shape ``(n,)`` with entries in ``0..K-1``.
+        word: int array of shape ``(n,)`` with entries in ``0..K-1``.
         x0: start point, shape ``(d,)``.
         window: :math:`w \ge 1`; any :math:`w \ge n` gives the backward trajectory.
 
     Returns:
-        a :class:`WindowedRun`; ``applications`` is :func:`moving_window_applications`.
+        a :class:`~revsgd.theory.run.Run`; ``applications`` is :func:`moving_window_applications`.
 
     Raises:
         TypeError: non-integer ``window``; ValueError: ``window < 1`` (and the checks of
@@ -163,57 +157,70 @@ def moving_window(family, idx, x0, window) -> WindowedRun:
         >>> moving_window(fam, [1, 0, 0], np.zeros(1), 2).trajectory[:, 0]
         array([0.   , 0.5  , 0.5  , 0.125])
     """
-    idx, x0, w = _prepare(family, idx, x0, window)
-    n = idx.size
-    x = np.empty((n + 1, family.dim))
-    x[0] = x0
-    for j in range(1, n + 1):
-        x[j] = family.apply(int(idx[j - 1]), x[j - 1])
+    word, x0, w = _prepare(family, word, x0, window)
+    n = word.size
     rows = np.arange(n + 1)
-    z = x[np.maximum(rows - w, 0)].copy()
+    x = forward_loop(family, word, x0, rows)
     depth = np.minimum(rows, w)
-    for s in range(min(w, n)):
-        sel = rows[depth > s]
-        z[sel] = family.apply(idx[sel - 1 - s], z[sel])
-    return WindowedRun(z, w, n + int(depth.sum()), n, 0.0)
+    z, _ = wavefront(family, word, x[np.maximum(rows - w, 0)], Positions(depth, lambda sel, s: sel - 1 - s))
+    return Run(word, z, n + int(depth.sum()), n)
 
 
-def block_word(idx, n, window) -> np.ndarray:
-    r"""The permutation of ``idx[:n]`` whose forward end point is the block-backward :math:`z_n`.
+def _block_positions(rows, w) -> Positions:
+    r"""Row ``i`` computes :math:`z_n`, :math:`n` = ``rows[i]``: the letters of :func:`block_word` in turn.
+
+    With :math:`j = \lceil n/w \rceil` blocks and :math:`r = n - (j-1)w \in 1..w` maps in the
+    newest one, level :math:`s < r` applies :math:`\xi_{(j-1)w + s + 1}` (position
+    :math:`n - r + s`) and level :math:`s \ge r` the letter :math:`o \bmod w` of block
+    :math:`j - 1 - \lfloor o/w \rfloor`, :math:`o = s - r`: position
+    :math:`n - 2r - w + s - 2w\lfloor o/w \rfloor`.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    newest = rows + w - w * -(-rows // w)  # r
+    inner = rows - newest  # n - r
+    outer = inner - newest - w  # n - 2r - w
+
+    def at(sel, s):
+        r = newest[sel]
+        return np.where(s < r, inner[sel] + s, outer[sel] + s - 2 * w * ((s - r) // w))
+
+    return Positions(rows, at)
+
+
+def block_word(word, n, window) -> np.ndarray:
+    r"""The permutation of ``word[:n]`` whose forward end point is the block-backward :math:`z_n`.
 
     Blocks in reverse order, each in forward order: with :math:`n = (j-1)w + r`,
     :math:`1 \le r \le w`, the maps act in the order
     :math:`\xi_{(j-1)w+1..n},\ \xi_{(j-2)w+1..(j-1)w},\ \dots,\ \xi_{1..w}`.
 
+    Args:
+        word: 1-D int array of length at least ``n``.
+        n: the step, >= 0.
+        window: the block length :math:`w \ge 1`.
+
+    Returns:
+        ``(n,)`` array: the letters in the order they act.
+
     Example:
         >>> block_word([0, 1, 2, 3, 4], 5, 2).tolist()
         [4, 2, 3, 0, 1]
     """
-    idx = np.asarray(idx)
+    word = np.asarray(word)
     w = as_positive_int(window, "window")
+    n = as_nonnegative_int(n, "n")
     if n == 0:
-        return idx[:0].copy()
-    return idx[_block_positions(np.array([n]), w, n)[0]]
+        return word[:0].copy()
+    return word[_block_positions(np.array([n]), w).at(np.array([0]), np.arange(n))]
 
 
-def _block_positions(rows, w, depth):
-    """``pos[i, s]``: the word position applied at level ``s`` to row ``rows[i]`` (-1: none)."""
-    rows = np.asarray(rows)[:, None]
-    s = np.arange(depth)[None, :]
-    j = -(-rows // w)  # number of (partial) blocks, ceil(n / w)
-    r = rows - (j - 1) * w  # maps in the newest block, 1..w (for n >= 1)
-    outer = s - r
-    pos = np.where(s < r, (j - 1) * w + s, (j - 2 - outer // w) * w + outer % w)
-    return np.where(s < rows, pos, -1)
-
-
-def _block_affine(family: AffineFamily, idx, x0, w) -> np.ndarray:
+def _block_affine(family: AffineFamily, word, x0, w) -> np.ndarray:
     A, b, d = family.A, family.b, family.dim
-    out = np.empty((idx.size + 1, d))
+    out = np.empty((word.size + 1, d))
     out[0] = x0
     P, q = np.eye(d), np.zeros(d)  # the outer map G(x) = P x + q
     u, L = x0.copy(), np.eye(d)  # the inner point and the linear part of its block so far
-    for n, k in enumerate(idx, start=1):
+    for n, k in enumerate(word, start=1):
         u = A[k] @ u + b[k]
         L = A[k] @ L
         out[n] = P @ u + q
@@ -224,24 +231,33 @@ def _block_affine(family: AffineFamily, idx, x0, w) -> np.ndarray:
     return out
 
 
-def _block_wavefront(family, idx, x0, w, depth) -> np.ndarray:
-    rows = np.arange(depth + 1)
-    pos = _block_positions(rows, w, depth)
-    z = np.broadcast_to(x0, (rows.size, family.dim)).copy()
-    for s in range(depth):
-        sel = rows[s < rows]
-        z[sel] = family.apply(idx[pos[sel, s]], z[sel])
-    return z
+def _block_rows(family, word, x0, w, depth) -> np.ndarray:
+    """Rows 0..depth of the block-backward trajectory by the wavefront (row n applies n maps)."""
+    starts = np.broadcast_to(x0, (depth + 1, family.dim))
+    return wavefront(family, word, starts, _block_positions(np.arange(depth + 1), w))[0]
 
 
 def block_backward_bound(rho, C, n, window) -> np.ndarray:
-    r""":math:`\rho^{w \lfloor n/w \rfloor}\, 2C/(1-\rho)`: bound on :math:`|z_{n+1} - z_n|` and on :math:`|z_n - z_\infty|`."""
+    r""":math:`\rho^{w \lfloor n/w \rfloor}\, 2C/(1-\rho)`: bound on :math:`|z_{n+1} - z_n|` and on :math:`|z_n - z_\infty|`.
+
+    Args:
+        rho: the contraction factor, in [0, 1); C: :math:`\max_k |T_k(x_0) - x_0|`.
+        n: step number(s), int or int array.
+        window: the block length :math:`w \ge 1`.
+
+    Returns:
+        the bound, of the shape of ``n``.
+
+    Example:
+        >>> float(block_backward_bound(0.5, 1.0, 3, 2))
+        1.0
+    """
     w = as_positive_int(window, "window")
     n = np.asarray(n)
     return np.power(float(rho), w * (n // w)) * 2.0 * float(C) / (1.0 - float(rho))
 
 
-def block_backward(family, idx, x0, window, tol=None) -> WindowedRun:
+def block_backward(family, word, x0, window, tol=None) -> Run:
     r"""Block-backward trajectory: forward inside blocks of length ``window``, backward across.
 
     .. math::
@@ -255,7 +271,7 @@ def block_backward(family, idx, x0, window, tol=None) -> WindowedRun:
 
     Args:
         family: a :class:`revsgd.theory.Family`.
-        idx: int array of shape ``(n,)`` with entries in ``0..K-1``.
+        word: int array of shape ``(n,)`` with entries in ``0..K-1``.
         x0: start point, shape ``(d,)``.
         window: block length :math:`w \ge 1`; 1 gives backward, :math:`w \ge n` forward.
         tol: optional; if given, rows after the certified depth :math:`D` (the least multiple
@@ -264,8 +280,8 @@ def block_backward(family, idx, x0, window, tol=None) -> WindowedRun:
             uniform contraction (:func:`revsgd.theory.certify`). Always uses the wavefront.
 
     Returns:
-        a :class:`WindowedRun`. ``applications``: ``n`` for an affine family without ``tol``
-        (plus one :math:`d\times d` product per step); :math:`D(D+1)/2` otherwise, with
+        a :class:`~revsgd.theory.run.Run`. ``applications``: ``n`` for an affine family without
+        ``tol`` (plus one :math:`d\times d` product per step); :math:`D(D+1)/2` otherwise, with
         :math:`D = n` when exact (plus K to evaluate the certificate's :math:`C` with ``tol``).
 
     Raises:
@@ -279,19 +295,10 @@ def block_backward(family, idx, x0, window, tol=None) -> WindowedRun:
         >>> block_backward(fam, [1, 0, 0], np.zeros(1), 2).trajectory[:, 0]  # z_3 = T0 T1 (T0(0))
         array([0.  , 0.5 , 0.25, 0.25])
     """
-    idx, x0, w = _prepare(family, idx, x0, window)
-    n = idx.size
-    if tol is None:
-        if isinstance(family, AffineFamily):
-            return WindowedRun(_block_affine(family, idx, x0, w), w, n, n, 0.0)
-        return WindowedRun(_block_wavefront(family, idx, x0, w, n), w, n * (n + 1) // 2, n, 0.0)
-    tol = as_positive_float(tol, "tol")
-    cert = certify(family, x0)
-    m = cert.steps_for(tol)
-    depth = min(n, w * -(-m // w))
-    exact = _block_wavefront(family, idx, x0, w, depth)
-    traj = np.empty((n + 1, family.dim))
-    traj[: depth + 1] = exact
-    traj[depth + 1 :] = exact[depth]
-    bound = 0.0 if depth == n else float(cert.limit(depth))
-    return WindowedRun(traj, w, depth * (depth + 1) // 2, depth, bound)
+    word, x0, w = _prepare(family, word, x0, window)
+    n = word.size
+    if tol is not None:
+        return certified_run(family, word, x0, tol, lambda depth: _block_rows(family, word, x0, w, depth), w)
+    if isinstance(family, AffineFamily):
+        return Run(word, _block_affine(family, word, x0, w), n, n)
+    return Run(word, _block_rows(family, word, x0, w, n), n * (n + 1) // 2, n)

@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from revsgd.models.instances import random_logistic
 from revsgd.models.logistic import Logistic
 from revsgd.proofs_check.numeric._instances import DIMENSIONS, EPS, random_quadratic
 from revsgd.proofs_check.registry import Outcome, register_check
 from revsgd.theory.bracket_correction import bracket_sum, corrected_forward
+from revsgd.theory.fits import log_log_slope
 from revsgd.theory.iterate import backward_at
 from revsgd.theory.sequences import sample_indices
 
@@ -51,9 +53,7 @@ def _word(rng, K: int) -> np.ndarray:
 
 def _random_logistic(rng, d: int) -> Logistic:
     """24 Gaussian rows in d dimensions, noisy linear labels, 4 batches of 6, l2 = 0.1."""
-    X = rng.standard_normal((24, d))
-    y = (X @ rng.standard_normal(d) + 0.7 * rng.standard_normal(24) > 0).astype(float)
-    return Logistic(X, y, 6, 0.1)
+    return random_logistic(rng, d, rows=24, batch_size=6, l2=0.1, noise=0.7)
 
 
 def _slopes(model, idx, x0, corrected):
@@ -64,9 +64,8 @@ def _slopes(model, idx, x0, corrected):
         out = corrected(model, h, idx, x0)
         fwd.append(np.linalg.norm(out.forward - y))
         cor.append(np.linalg.norm(out.corrected - y))
-    with np.errstate(divide="ignore", invalid="ignore"):  # a zero residual gives nan: fail
-        fit = lambda r: float(np.polyfit(np.log(HS), np.log(r), 1)[0])  # noqa: E731
-        return fit(fwd), fit(cor)
+    # a zero residual gives nan: fail
+    return log_log_slope(HS, fwd).slope, log_log_slope(HS, cor).slope
 
 
 def _verdict(slopes, instances) -> Outcome:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from revsgd.models.instances import random_logistic as random_logistic_model
 from revsgd.models.logistic import Logistic
 from revsgd.proofs_check.numeric._instances import iterate_scale, roundoff
 from revsgd.proofs_check.registry import Outcome, register_check
@@ -44,12 +45,8 @@ N_STEPS = 120
 
 def random_logistic(rng, d: int, K: int = 6, l2: float = 0.5) -> Logistic:
     """K batches of B = 4 standard normal rows in dimension d, labels from a noisy linear rule."""
-    X = rng.standard_normal((K * BATCH, d))
-    w = 2.0 * rng.standard_normal(d)
-    y = (X @ w + 0.5 * rng.standard_normal(K * BATCH) > 0).astype(float)
-    if y.min() == y.max():  # both labels present, so the batch minimizers differ
-        y[0] = 1.0 - y[0]
-    return Logistic(X, y, BATCH, l2)
+    return random_logistic_model(rng, d, rows=K * BATCH, batch_size=BATCH, l2=l2, weight_scale=2.0,
+                                 noise=0.5, both_labels=True)  # batch minimizers differ
 
 
 def _instances(rng):

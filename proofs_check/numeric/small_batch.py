@@ -20,7 +20,7 @@ intercept, which absorbs :math:`c`) is an unbiased estimate of :math:`\gamma`, i
 the estimator's own runs: two intervals for the same number.
 
 The design matrix is *constructed*, not filtered: :math:`X = U \operatorname{diag}(s) V^\top`
-with Haar factors and :math:`s \sim U[1, 2]^d`, so the full-data Hessian has spectrum in
+with Haar factors and :math:`s \sim U[1, 2]^d` (:func:`revsgd.theory.instances.random_design`), so the full-data Hessian has spectrum in
 :math:`[1/8, 1/2]`; the batches are a seeded partition of its rows.
 
 Each check takes the implementations it exercises as keyword arguments (default: the real
@@ -33,12 +33,14 @@ import numpy as np
 from scipy import stats
 
 from revsgd.models.least_squares import LeastSquares
-from revsgd.proofs_check.numeric._instances import orthogonal, roundoff
 from revsgd.proofs_check.registry import Outcome, register_check
 from revsgd.theory.distributions import ks_two_sample
 from revsgd.theory.ensemble import sample_backward_ensemble, sample_forward_ensemble, sample_word_array
-from revsgd.theory.lyapunov import backward_increments, lyapunov_exponent, roundoff_margin
+from revsgd.theory.fits import log_linear_slope
+from revsgd.theory.instances import random_design
+from revsgd.theory.lyapunov import backward_increments, lyapunov_exponent
 from revsgd.theory.stationary import solve_stationary
+from revsgd.theory.tolerances import roundoff_margin, trajectory_roundoff
 
 __all__ = [
     "ALPHA",
@@ -65,7 +67,7 @@ def _default_step_family(model, lr):
 
 def small_batch_problem(rng, step_family=_default_step_family):
     """``(model, lr, family)``: least squares, d = 4, 8 rows in batches of 2, h = 1/L."""
-    X = (orthogonal(rng, ROWS)[:, :D] * rng.uniform(1.0, 2.0, D)) @ orthogonal(rng, D).T
+    X = random_design(rng, ROWS, D, 1.0, 2.0)
     y = X @ rng.standard_normal(D) + 0.5 * rng.standard_normal(ROWS)
     model = LeastSquares(X, y, batch_size=BATCH, rng=rng)
     lr = 1.0 / model.curvature_bounds()[1]
@@ -107,14 +109,13 @@ def c8_least_squares_small_batch(
     """
     model, lr, family = small_batch_problem(rng, step_family)
     lip_gap = float(np.max(np.abs(np.asarray(family.lipschitz()) - 1.0)))
-    lip_tol = roundoff(BATCH, D, 1.0 + lr * model.curvature_bounds()[1])
+    lip_tol = trajectory_roundoff(BATCH, D, 1.0 + lr * model.curvature_bounds()[1])
     est = estimator(family, steps=ESTIMATOR_STEPS, runs=RUNS, rng=rng, confidence=1.0 - ALPHA / 2)
     low, high = (float(v) for v in est.interval)
     words = sample_word_array(family, RUNS, STEPS, rng)
     n = np.arange(STEPS)
-    with np.errstate(divide="ignore", invalid="ignore"):  # a zero increment gives slope nan: fail
-        slopes = [float(np.polyfit(n, np.log(np.asarray(increments(family, w, np.zeros(D)))), 1)[0])
-                  for w in words]
+    # a zero increment gives slope nan: fail
+    slopes = [log_linear_slope(n, increments(family, w, np.zeros(D))).slope for w in words]
     s_low, s_high = _interval(slopes, 1.0 - ALPHA / 2)
     ok_a = lip_gap <= lip_tol
     ok_b = high < -roundoff_margin(D)
@@ -182,7 +183,7 @@ def c8_least_squares_small_batch_law(rng, *, limit_sampler=sample_backward_ensem
             "not contract on average or has no stationary covariance")
     depth = int(np.ceil(np.log(1e-12) / high))
     m = DRAWS
-    back = np.asarray(limit_sampler(family, m, depth, np.zeros(D), rng), dtype=float)
+    back = np.asarray(limit_sampler(family, m, depth, np.zeros(D), rng).final, dtype=float)
     fwd = sample_forward_ensemble(family, m, 2 * depth, np.full(D, 5.0), rng).final
     mean, S = moments.mean, moments.cov
     lam, U = np.linalg.eigh(S)

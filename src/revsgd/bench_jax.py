@@ -13,8 +13,9 @@ from functools import partial
 
 import numpy as np
 
-from revsgd.bench import BenchResult, paired_times, random_contraction
+from revsgd.bench_timing import BenchResult, paired_times, relative_error
 from revsgd.theory.ensemble import forward_ensemble
+from revsgd.theory.instances import gaussian_contraction_family
 
 __all__ = ["available", "bench_jax_ensemble", "workloads"]
 
@@ -44,7 +45,7 @@ def bench_jax_ensemble(*, K=10, d=10, m=100000, n=20, repeats=3, seed=0) -> Benc
     import jax
 
     rng = np.random.default_rng(seed)
-    fam = random_contraction(d, K, 0.9, rng)
+    fam = gaussian_contraction_family(rng, d, K, 0.9)
     idx = rng.integers(0, K, size=(m, n))
     X = rng.standard_normal((m, d))
     run_jax = _jax_forward_ensemble(fam.A, fam.b)
@@ -54,7 +55,7 @@ def bench_jax_ensemble(*, K=10, d=10, m=100000, n=20, repeats=3, seed=0) -> Benc
         lambda: np.asarray(run_jax(start, words).block_until_ready()),
         repeats,
     )
-    rel = float(np.max(np.abs(ours - theirs)) / max(1.0, np.max(np.abs(theirs))))
+    rel = relative_error(ours, theirs)
     return BenchResult(
         f"ensemble K={K} d={d} m={m} n={n}", ours_s, f"JAX {jax.__version__} vmap+scan", jax_s,
         jax_s / ours_s, "report ours/JAX; agree 1e-12 rel", rel <= 1e-12, rel,

@@ -6,8 +6,9 @@ from functools import partial
 
 import numpy as np
 
-from revsgd.bench import BenchResult, paired_times, random_contraction
+from revsgd.bench_timing import BenchResult, paired_times, relative_error
 from revsgd.theory.ensemble import forward_ensemble, sample_forward_ensemble
+from revsgd.theory.instances import gaussian_contraction_family
 from revsgd.theory.reference import forward_ensemble_naive_affine
 from revsgd.theory.stationary import solve_stationary
 
@@ -20,7 +21,7 @@ def bench_ensemble_step(*, K=10, d=10, m=100000, n=20, repeats=3, seed=0) -> Ben
     ``ratio = product time / step time``: the share of a plain product's throughput reached.
     """
     rng = np.random.default_rng(seed)
-    fam = random_contraction(d, K, 0.9, rng)
+    fam = gaussian_contraction_family(rng, d, K, 0.9)
     idx = rng.integers(0, K, size=(m, n))
     X = rng.standard_normal((m, d))
     M, out = fam.A[0].T.copy(), np.empty((m, d))
@@ -28,7 +29,7 @@ def bench_ensemble_step(*, K=10, d=10, m=100000, n=20, repeats=3, seed=0) -> Ben
         lambda: forward_ensemble(fam, idx, X).final, lambda: np.matmul(X, M, out=out), repeats
     )
     naive = forward_ensemble_naive_affine(fam.A, fam.b, idx, X)
-    rel = float(np.max(np.abs(ours - naive)) / max(1.0, np.max(np.abs(naive))))
+    rel = relative_error(ours, naive)
     ratio = base_s / (ours_s / n)
     return BenchResult(
         f"ensemble step K={K} d={d} m={m}", ours_s / n, "one (m,d)x(d,d) matmul", base_s,
@@ -45,7 +46,7 @@ def bench_stationary_moments(*, d=200, K=16, accuracy=1e-2, m=4000, repeats=1, s
     solved covariance itself is accurate to its Stein residual (~1e-12), far beyond ``accuracy``.
     """
     rng = np.random.default_rng(seed)
-    fam = random_contraction(d, K, 0.9, rng)
+    fam = gaussian_contraction_family(rng, d, K, 0.9)
     burn = int(np.ceil(np.log(1e-12) / np.log(0.9)))
 
     def monte_carlo():

@@ -8,7 +8,8 @@ from functools import partial
 
 import numpy as np
 
-from revsgd.bench import BenchResult, paired_times, random_contraction
+from revsgd.bench_timing import BenchResult, paired_times, relative_error
+from revsgd.theory.instances import gaussian_contraction_family
 from revsgd.theory.iterate import backward, backward_certified, forward
 from revsgd.theory.reference import backward_naive, backward_naive_affine, forward_naive_affine
 from revsgd.theory.sequences import sample_indices
@@ -24,13 +25,9 @@ __all__ = [
 ]
 
 
-def _rel(a, b) -> float:
-    return float(np.max(np.abs(a - b)) / max(1.0, np.max(np.abs(b))))
-
-
 def _problem(d, n, K, seed, rho=0.9):
     rng = np.random.default_rng(seed)
-    fam = random_contraction(d, K, rho, rng)
+    fam = gaussian_contraction_family(rng, d, K, rho)
     return fam, sample_indices(K, n, rng), rng.standard_normal(d)
 
 
@@ -41,7 +38,7 @@ def bench_backward_vs_recompute(*, d=10, n=2000, K=8, repeats=3, seed=0) -> Benc
         lambda: backward(fam, idx, x0), lambda: backward_naive_affine(fam.A, fam.b, idx, x0),
         repeats, 1,
     )
-    rel, ratio = _rel(ours, base), base_s / ours_s
+    rel, ratio = relative_error(ours, base), base_s / ours_s
     return BenchResult(
         f"backward d={d} n={n}", ours_s, "naive recompute", base_s, ratio,
         ">= 200x, agree to 1e-12 rel", ratio >= 200 and rel <= 1e-12, rel,
@@ -67,7 +64,7 @@ def bench_forward_vs_loop(*, d=10, n=100000, K=8, repeats=3, seed=2) -> BenchRes
     ours_s, ours, base_s, base = paired_times(
         lambda: forward(fam, idx, x0), lambda: forward_naive_affine(fam.A, fam.b, idx, x0), repeats
     )
-    rel, ratio = _rel(ours, base), base_s / ours_s
+    rel, ratio = relative_error(ours, base), base_s / ours_s
     return BenchResult(
         f"forward d={d} n={n}", ours_s, "plain forward loop", base_s, ratio,
         ">= 1x (not slower), agree 1e-12 rel", ratio >= 1 and rel <= 1e-12, rel,
@@ -101,11 +98,11 @@ def bench_thinned_memory(*, d=10, n=1000000, every=1000, K=8, seed=4) -> BenchRe
     """Peak memory of a thinned backward run against holding the whole trajectory."""
     fam, idx, x0 = _problem(d, n, K, seed)
     ours_s, thin, base_s, full = paired_times(
-        lambda: backward(fam, idx, x0, every=every), lambda: backward(fam, idx, x0), 1
+        lambda: backward(fam, idx, x0, record=range(0, n + 1, every)), lambda: backward(fam, idx, x0), 1
     )
-    peak_thin, _ = _peak_bytes(lambda: backward(fam, idx, x0, every=every))
+    peak_thin, _ = _peak_bytes(lambda: backward(fam, idx, x0, record=range(0, n + 1, every)))
     peak_full, _ = _peak_bytes(lambda: backward(fam, idx, x0))
-    rel = _rel(thin, full[::every])
+    rel = relative_error(thin, full[::every])
     word = idx.nbytes  # both calls hold one validated copy of the word: not trajectory memory
     share = (peak_thin - word) / (peak_full - word)
     return BenchResult(
@@ -118,12 +115,10 @@ def bench_thinned_memory(*, d=10, n=1000000, every=1000, K=8, seed=4) -> BenchRe
 
 def bench_certified_general(*, n=400, tol=1e-6, seed=5) -> BenchResult:
     """Certified backward trajectory of a logistic family (wavefront) against naive recompute."""
-    from revsgd.models import Logistic
+    from revsgd.models.instances import random_logistic
 
     rng = np.random.default_rng(seed)
-    X = rng.standard_normal((64, 5))
-    y = (X @ rng.standard_normal(5) + rng.standard_normal(64) > 0).astype(float)
-    model = Logistic(X, y, 8, 0.5)
+    model = random_logistic(rng, 5, rows=64, batch_size=8, l2=0.5)
     fam = model.step_family(0.5 * model.contractive_lr_range().high)
     idx, x0 = sample_indices(fam.K, n, rng), np.zeros(5)
     m = backward_certified(fam, idx, x0, tol).depth

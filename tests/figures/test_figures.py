@@ -14,6 +14,7 @@ from revsgd.figures import style
 from revsgd.figures._problems import least_squares_2d
 from revsgd.models import two_batch_quadratic
 from revsgd.theory import stationary_moments
+from revsgd.theory.fits import log_log_slope
 
 EPS = np.finfo(float).eps
 _CACHE = {}
@@ -243,7 +244,7 @@ def test_lr_sweep_first_order_agrees_to_first_order():
     d = data_of("lr_sweep")
     excess = d["exact_trace"] / d["lyapunov_trace"] - 1
     assert np.all(excess[:8] > 0)
-    slope = np.polyfit(np.log(d["lr"][:8]), np.log(excess[:8]), 1)[0]
+    slope = log_log_slope(d["lr"][:8], excess[:8]).slope
     assert slope == pytest.approx(1.0, abs=0.1)  # S / P - 1 = O(h)
 
 
@@ -275,7 +276,7 @@ def test_brackets_slope_two_and_exact_for_quadratics():
     h = d["lr"]
     small = slice(0, len(h) // 2)
     for key in ("bracket", "gap"):
-        slope = np.polyfit(np.log(h[small]), np.log(d[key][small]), 1)[0]
+        slope = log_log_slope(h[small], d[key][small]).slope
         assert slope == pytest.approx(2.0, abs=0.1), key
     np.testing.assert_allclose(d["bracket"], d["predicted_bracket"], rtol=1e-6, atol=1e-14)
 
@@ -300,7 +301,7 @@ def test_brackets_figure():
     assert ax.get_xscale() == ax.get_yscale() == "log"
     assert len(ax.lines) == 4
     ref = ax.lines[3].get_ydata()
-    assert np.polyfit(np.log(data_of("brackets")["lr"]), np.log(ref), 1)[0] == pytest.approx(2.0)
+    assert log_log_slope(data_of("brackets")["lr"], ref).slope == pytest.approx(2.0)
 
 
 # ---------------------------------------------------------------- 7 loss curves

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from revsgd.figures import lyapunov_rates as fig_module
+from revsgd.theory.fits import log_linear_slope
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +18,7 @@ def test_median_increments_decay_at_the_exponent(data, prefix):
     estimated exponent (the median over 40 runs of a random walk's log: its slope has a
     relative standard error of a few percent here)."""
     n = data[f"{prefix}_n"]
-    slope = np.polyfit(n, np.log(data[f"{prefix}_median_increment"]), 1)[0]
+    slope = log_linear_slope(n, data[f"{prefix}_median_increment"]).slope
     gamma, low, high = data[f"{prefix}_gamma"]
     assert gamma < 0 and low <= gamma <= high
     assert slope == pytest.approx(gamma, rel=0.15)

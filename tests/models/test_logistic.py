@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from revsgd.models import Logistic, LogisticStepFamily
-from revsgd.theory import Family
+from revsgd.models import Logistic
+from revsgd.theory import Family, GradientSteps
 from revsgd.theory.contraction import certify
 from revsgd.theory.iterate import backward, backward_certified, forward
 from revsgd.theory.sequences import sample_indices
@@ -144,7 +144,7 @@ def test_vectorized_apply_matches_loop(seed, d, m):
 def test_family_interface():
     model, _ = problem()
     fam = model.step_family(0.2)
-    assert isinstance(fam, Family) and isinstance(fam, LogisticStepFamily)
+    assert isinstance(fam, Family) and isinstance(fam, GradientSteps)
     assert fam.K == model.K and fam.dim == model.dim
     np.testing.assert_allclose(fam.probs, 1 / model.K)
     assert fam.apply(np.array([0, 1]), np.zeros((2, 3))).shape == (2, 3)

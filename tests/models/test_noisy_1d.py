@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from revsgd.models.noisy_1d import NoisyOneDim, NoisyStepFamily
-from revsgd.theory import Family
+from revsgd.models.noisy_1d import NoisyOneDim
+from revsgd.theory import Family, GradientSteps
 from revsgd.theory.contraction import certify
 from revsgd.theory.iterate import backward, backward_certified
 from revsgd.theory.sampling import sample_stationary
@@ -36,7 +36,7 @@ def transfer_operator_mean(model, h, dx=2e-4, half_width=4.0):
     w[x.size // 2] = 1.0
     moves = []
     for e, p in zip(model.noise, model.probs):
-        t = x - h * (model.gradient(x) + e)
+        t = x - h * (model.first_derivative(x) + e)
         j = np.clip(np.floor((t - x[0]) / dx).astype(int), 0, x.size - 2)
         moves.append((j, (t - x[j]) / dx, p))
     for _ in range(int(40 / (h * model.curvature))):
@@ -53,8 +53,8 @@ def test_derivatives_match_finite_differences(kw, x):
     step = 1e-4
     # |f'''| <= 2 beta * 4/(3 sqrt 3) < 2 beta, |f''''| <= 8 beta, |f'''''| <= 16 beta
     for lower, upper, bound in [
-        (model.loss, model.gradient, model.curvature + 2 * model.beta),
-        (model.gradient, model.second_derivative, 2 * model.beta),
+        (model.objective, model.first_derivative, model.curvature + 2 * model.beta),
+        (model.first_derivative, model.second_derivative, 2 * model.beta),
         (model.second_derivative, model.third_derivative, 8 * model.beta),
     ]:
         fd = (lower(x + step) - lower(x - step)) / (2 * step)
@@ -66,14 +66,14 @@ def test_derivatives_match_finite_differences(kw, x):
 @given(params)
 def test_minimizer_is_exact_and_curvature_bounded(kw):
     model = NoisyOneDim(**kw)
-    x_star = model.minimizer()
-    assert model.gradient(x_star) == 0.0
-    assert model.loss(x_star) == 0.0
+    x_star = model.minimizer()[0]
+    assert model.first_derivative(x_star) == 0.0
+    assert model.objective(x_star) == 0.0
     xs = x_star + np.linspace(-6, 6, 101)
     mu, L = model.curvature_bounds()
     f2 = model.second_derivative(xs)
     assert np.all(f2 >= mu) and np.all(f2 <= L + 4 * EPS * L)
-    assert np.all(model.loss(xs) >= 0.0)
+    assert np.all(model.objective(xs) >= 0.0)
 
 
 @pytest.mark.parametrize("points", [2, 3])
@@ -102,7 +102,7 @@ def test_vectorized_apply_matches_a_loop(kw, frac, m, seed):
     for i in range(m):
         one = fam.apply(int(k[i]), x[i])
         assert one.shape == (1,)
-        naive = x[i, 0] - fam.lr * (model.gradient(x[i, 0]) + model.noise[k[i]])
+        naive = x[i, 0] - fam.lr * (model.first_derivative(x[i, 0]) + model.noise[k[i]])
         assert one[0] == out[i, 0]
         assert abs(one[0] - naive) <= 8 * EPS * (1 + abs(naive) + abs(x[i, 0]))
 
@@ -126,7 +126,7 @@ def test_certified_lipschitz_never_exceeded_and_tight(kw, frac, seed):
     assert np.all(ratio <= lip + 16 * EPS * scale / np.abs(x - y))
     # tight: at the point of largest curvature (z = 0, where f''' vanishes) a small secant
     # of T has slope 1 - h(mu + beta) + O(h beta step^2); far away it is 1 - h mu
-    c = model.minimizer() + model.shift
+    c = model.minimizer()[0] + model.shift
     near = (fam.apply(0, [c + 1e-4])[0] - fam.apply(0, [c - 1e-4])[0]) / 2e-4
     assert abs(near - (1 - lr * L)) <= lr * model.beta * 1e-8 + 1e-9
     far = (fam.apply(0, [c + 60.0])[0] - fam.apply(0, [c + 40.0])[0]) / 20.0
@@ -151,7 +151,7 @@ def test_stationary_mean_matches_first_order_bias_against_transfer_operator():
     """Naive reference: (m(h) - x*)/h from the transfer operator tends to c_1 linearly in h."""
     model = NoisyOneDim(minimizer=0.7)
     c1 = model.bias_coefficient()
-    gaps = [(transfer_operator_mean(model, h) - model.minimizer()) / h - c1 for h in (0.05, 0.1)]
+    gaps = [(transfer_operator_mean(model, h) - model.minimizer()[0]) / h - c1 for h in (0.05, 0.1)]
     # (m(h) - x*)/h - c1 = c2 h + O(h^2): halving h roughly halves the gap, and it is small
     assert 1.6 <= gaps[1] / gaps[0] <= 2.4
     assert abs(gaps[1]) <= 0.2 * abs(c1)
@@ -216,5 +216,7 @@ def test_bad_learning_rates_and_points_are_refused():
     with pytest.raises(ValueError, match="k"):
         fam.apply(2, [0.0])
     with pytest.raises(ValueError, match="x"):
-        model.gradient(np.inf)
-    assert isinstance(fam, NoisyStepFamily)
+        model.first_derivative(np.inf)
+    with pytest.raises(ValueError, match="x"):
+        model.gradient(0, [np.inf])
+    assert isinstance(fam, GradientSteps)

@@ -2,6 +2,7 @@
 a palindrome without its reverse, a block backward that is really forward, and windowed
 iterates that start one step late."""
 
+import dataclasses
 from types import SimpleNamespace
 
 import numpy as np
@@ -9,27 +10,34 @@ import pytest
 
 from revsgd.proofs_check.numeric import orders
 from revsgd.proofs_check.registry import check_rng
+from revsgd.theory import orders as theory_orders
 from revsgd.theory.iterate import forward
+from revsgd.theory.run import Run
 from revsgd.theory.windows import moving_window
 
 
-def palindrome_without_reverse(half_family, perms, x0):
-    perms = np.asarray(perms)
-    return forward(half_family, np.concatenate([perms, perms], axis=1).reshape(-1), x0)
+def _repeated_not_reversed(half_family, word, x0):
+    """Each epoch followed by itself instead of its reverse, read every second half step."""
+    perms = np.asarray(word).reshape(-1, half_family.K)
+    traj = forward(half_family, np.concatenate([perms, perms], axis=1).reshape(-1), x0)[::2]
+    return Run(perms.reshape(-1), traj, 2 * perms.size, perms.size)
 
 
-def block_backward_as_forward(family, idx, x0, window):
-    return SimpleNamespace(trajectory=forward(family, idx, x0))
+palindrome_without_reverse = dataclasses.replace(theory_orders.palindromic(), run=_repeated_not_reversed)
 
 
-def window_starting_late(family, idx, x0, window):
+def block_backward_as_forward(family, word, x0, window):
+    return SimpleNamespace(trajectory=forward(family, word, x0))
+
+
+def window_starting_late(family, word, x0, window):
     """The window composed onto the iterate one step too late (x_{n-w+1})."""
-    return moving_window(family, idx, family.apply(int(idx[0]), np.asarray(x0, float)), window)
+    return moving_window(family, word, family.apply(int(word[0]), np.asarray(x0, float)), window)
 
 
-def block_starting_late(family, idx, x0, window):
+def block_starting_late(family, word, x0, window):
     """A one-block 'block backward' (forward) started one step late: the law of x_{n+1}."""
-    return SimpleNamespace(trajectory=forward(family, idx, family.apply(int(idx[0]), np.asarray(x0, float))))
+    return SimpleNamespace(trajectory=forward(family, word, family.apply(int(word[0]), np.asarray(x0, float))))
 
 
 CASES = [

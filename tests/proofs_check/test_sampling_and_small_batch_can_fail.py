@@ -28,6 +28,7 @@ from revsgd.theory.ensemble import backward_ensemble, forward_ensemble, sample_b
 from revsgd.theory.family import AffineFamily
 from revsgd.theory.iterate import backward, forward
 from revsgd.theory.lyapunov import LyapunovEstimate, lyapunov_exponent, mean_log_lipschitz
+from revsgd.theory.run import Ensemble
 from revsgd.theory.sampling import CertifiedSample
 
 
@@ -43,7 +44,7 @@ def inverted_log_depth(family, m, tol, rng=None, x0=None):
     x0 = _start(family, x0)
     cert = certify(family, x0)
     depth = max(1, math.ceil(math.log(cert.rho) / math.log(tol * (1 - cert.rho) / cert.C)))
-    draws = backward_ensemble(family, sample_word_array(family, m, depth, rng), x0)
+    draws = backward_ensemble(family, sample_word_array(family, m, depth, rng), x0).final
     return CertifiedSample(draws, tol, depth, cert)
 
 
@@ -53,7 +54,7 @@ def one_word_for_all(family, m, tol, rng=None, x0=None):
     cert = certify(family, x0)
     depth = cert.steps_for(tol)
     words = np.repeat(sample_word_array(family, 1, depth, rng), m, axis=0)
-    return CertifiedSample(backward_ensemble(family, words, x0), float(cert.limit(depth)), depth, cert)
+    return CertifiedSample(backward_ensemble(family, words, x0).final, float(cert.limit(depth)), depth, cert)
 
 
 def forward_composition(family, m, tol, rng=None, x0=None):
@@ -70,7 +71,7 @@ def one_step_short(family, m, tol, rng=None, x0=None):
     x0 = _start(family, x0)
     cert = certify(family, x0)
     depth = cert.steps_for(tol) - 1
-    draws = backward_ensemble(family, sample_word_array(family, m, depth, rng), x0)
+    draws = backward_ensemble(family, sample_word_array(family, m, depth, rng), x0).final
     return CertifiedSample(draws, float(cert.limit(depth)), depth, cert)
 
 
@@ -80,7 +81,7 @@ def one_step_short_claiming_certified(family, m, tol, rng=None, x0=None):
     cert = certify(family, x0)
     depth = cert.steps_for(tol)
     words = sample_word_array(family, m, depth, rng)
-    draws = backward_ensemble(family, words[:, :-1], x0)
+    draws = backward_ensemble(family, words[:, :-1], x0).final
     return CertifiedSample(draws, float(cert.limit(depth)), depth, cert)
 
 
@@ -122,7 +123,7 @@ def full_batch_curvature(model, lr):
 def backward_trajectory_as_samples(family, m, n, x0, rng):
     """The iterates y_{n+1}, ..., y_{n+m} of one backward run: they converge to one point."""
     word = sample_word_array(family, 1, n + m, rng)[0]
-    return backward(family, word, x0)[n + 1 :]
+    return Ensemble(backward(family, word, x0)[n + 1 :], (), np.empty((0, m, family.dim)))
 
 
 def stops_after_few_steps(family, m, n, x0, rng):

@@ -2,14 +2,14 @@
 
 The property tests of tests/theory/test_iterate.py use short words, which take the plain
 loop; these use words longer than the loop threshold, small segments (so the carry between
-segments is exercised), thinning, dimension 1 and non-symmetric matrices.
+segments is exercised), thinning (a recorded stride), dimension 1 and non-symmetric matrices.
 """
 
 import numpy as np
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.opaque import OpaqueFamily
 from tests.tolerances import iterate_scale, trajectory_tol
 from revsgd.theory import backward, backward_last, forward, forward_last
 from revsgd.theory import affine_scan
@@ -24,27 +24,27 @@ def long_problems(draw, min_dim=1, max_dim=4):
     fam = draw(affine_families(min_dim=min_dim, max_dim=max_dim))
     idx = draw(index_sequences(fam.K, min_size=60, max_size=300))
     x0 = np.random.default_rng(draw(seeds())).standard_normal(fam.dim)
-    every = draw(st.integers(1, 9))
+    stride = draw(st.integers(1, 9))
     segment = draw(st.sampled_from([17, 64, 100, affine_scan.SEGMENT]))
-    return fam, idx, x0, every, segment
+    return fam, idx, x0, stride, segment
 
 
 @given(long_problems())
 def test_blocked_backward_matches_recomputation(problem):
-    fam, idx, x0, every, segment = problem
+    fam, idx, x0, stride, segment = problem
     tol = trajectory_tol(idx.size, fam.dim, iterate_scale(fam, x0))
-    ref = backward_naive_affine(fam.A, fam.b, idx, x0)[::every]
-    got = backward_affine(fam.A, fam.b, idx, x0, every, segment)
+    ref = backward_naive_affine(fam.A, fam.b, idx, x0)[::stride]
+    got = backward_affine(fam.A, fam.b, idx, x0, stride, segment)
     assert got.shape == ref.shape
     np.testing.assert_allclose(got, ref, rtol=0, atol=tol)
 
 
 @given(long_problems())
 def test_blocked_forward_matches_loop(problem):
-    fam, idx, x0, every, segment = problem
+    fam, idx, x0, stride, segment = problem
     tol = trajectory_tol(idx.size, fam.dim, iterate_scale(fam, x0))
-    ref = forward_naive(fam, idx, x0)[::every]
-    got = forward_affine(fam.A, fam.b, idx, x0, every, segment)
+    ref = forward_naive(fam, idx, x0)[::stride]
+    got = forward_affine(fam.A, fam.b, idx, x0, stride, segment)
     assert got.shape == ref.shape
     np.testing.assert_allclose(got, ref, rtol=0, atol=tol)
 
@@ -52,14 +52,15 @@ def test_blocked_forward_matches_loop(problem):
 @given(long_problems(min_dim=1, max_dim=1))
 def test_dimension_one_closed_path_is_the_loop_bit_for_bit(problem):
     # cumprod / cumsum perform the loop's multiplications and additions in the loop's order.
-    fam, idx, x0, every, _ = problem
+    fam, idx, x0, stride, _ = problem
     s = fam.A[:, :, 0] @ x0 + fam.b[:, 0] - x0[0]
     P, y, rows = 1.0, x0[0], [x0[0]]
     for k in idx:
         y = y + P * s[k]
         P = P * fam.A[k, 0, 0]
         rows.append(y)
-    np.testing.assert_array_equal(backward(fam, idx, x0, every=every)[:, 0], np.array(rows)[::every])
+    kept = range(0, idx.size + 1, stride)
+    np.testing.assert_array_equal(backward(fam, idx, x0, record=kept)[:, 0], np.array(rows)[::stride])
 
 
 def test_last_iterates_match_the_trajectories():
@@ -77,24 +78,23 @@ def test_last_iterates_match_the_trajectories():
 
 
 def test_thinned_general_family_matches_thinned_affine():
-    from tests.theory.test_iterate import OpaqueFamily
-
     rng = np.random.default_rng(6)
     A = rng.standard_normal((2, 3, 3))
     A *= 0.8 / np.linalg.norm(A, 2, axis=(1, 2))[:, None, None]
     fam = AffineFamily(A, rng.standard_normal((2, 3)))
     idx, x0 = rng.integers(0, 2, 70), rng.standard_normal(3)
     tol = trajectory_tol(70, 3, iterate_scale(fam, x0))
-    for every in (1, 4, 70, 71):
+    for stride in (1, 4, 70, 71):
+        kept = range(0, 71, stride)
         np.testing.assert_allclose(
-            backward(OpaqueFamily(fam), idx, x0, every=every), backward(fam, idx, x0, every=every),
+            backward(OpaqueFamily(fam), idx, x0, record=kept), backward(fam, idx, x0, record=kept),
             atol=tol, rtol=0,
         )
         np.testing.assert_allclose(
-            forward(OpaqueFamily(fam), idx, x0, every=every), forward(fam, idx, x0, every=every),
+            forward(OpaqueFamily(fam), idx, x0, record=kept), forward(fam, idx, x0, record=kept),
             atol=tol, rtol=0,
         )
-        assert forward(fam, idx, x0, every=every).shape == (70 // every + 1, 3)
+        assert forward(fam, idx, x0, record=kept).shape == (70 // stride + 1, 3)
 
 
 def test_overflow_falls_back_to_the_sequential_loop():
@@ -116,11 +116,4 @@ def test_overflow_falls_back_to_the_sequential_loop():
     assert not np.isfinite(got[-1]).all() and not np.isfinite(fwd[-1]).all()
 
 
-@pytest.mark.parametrize("every", [0, -1, 2.5, "2", True])
-def test_bad_every(every):
-    fam = AffineFamily(np.eye(1)[None] * 0.5, np.zeros((1, 1)))
-    error = TypeError if isinstance(every, (float, str, bool)) else ValueError
-    with pytest.raises(error, match="every"):
-        forward(fam, [0, 0], [0.0], every=every)
-    with pytest.raises(error, match="every"):
-        backward(fam, [0, 0], [0.0], every=every)
+# Bad ``record`` values (which replaced ``every``): tests/theory/test_iterate.py::test_bad_record.

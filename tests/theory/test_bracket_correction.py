@@ -19,40 +19,32 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import revsgd.theory.bracket_correction as bc
-from revsgd.models import Logistic, Quadratic
+from revsgd.models import instances
+from revsgd.models.instances import random_quadratic
 from revsgd.models.strategies import quadratic_models
 from revsgd.theory.bracket_correction import (
-    GradientOracle,
     bracket_sum,
     corrected_forward,
     corrected_forward_cost,
     corrected_forward_windows,
 )
+from revsgd.theory.family import GradientOracle
+from revsgd.theory.fits import log_log_slope
 from revsgd.theory.iterate import backward_at, forward
 from revsgd.theory.sequences import sample_indices
-from revsgd.theory.strategies import orthogonal, seeds
+from revsgd.theory.strategies import seeds
 
 EPS = np.finfo(float).eps
 HS = np.geomspace(1e-3, 1e-2, 6)
 
 
 # -- instances and the naive reference -----------------------------------------------------
-def random_quadratic(rng, d, K, mu=0.2, L=2.0):
-    H = np.empty((K, d, d))
-    for k in range(K):
-        Q = orthogonal(rng, d)
-        H[k] = (Q * rng.uniform(mu, L, size=d)) @ Q.T
-    return Quadratic(H, rng.standard_normal((K, d)))
-
-
 def random_logistic(rng, d, N=24, B=6, l2=0.3):
-    X = rng.standard_normal((N, d))
-    y = (X @ rng.standard_normal(d) + 0.7 * rng.standard_normal(N) > 0).astype(float)
-    return Logistic(X, y, B, l2)
+    return instances.random_logistic(rng, d, rows=N, batch_size=B, l2=l2, noise=0.7)
 
 
 def dense_hessian(model, k, x):
-    return model.hessian(k) if isinstance(model, Quadratic) else model.hessian(k, x)
+    return model.hessian(k, x)  # one signature on every model (Quadratic ignores x)
 
 
 def naive_bracket_sum(model, idx, x):
@@ -90,7 +82,7 @@ class Counting:
 
 
 def slope(hs, values):
-    return float(np.polyfit(np.log(hs), np.log(values), 1)[0])
+    return log_log_slope(hs, values).slope
 
 
 def residual_slopes(model, idx, x0, hs=HS):

@@ -54,7 +54,7 @@ def test_forward_and_backward_have_the_same_law_at_small_n():
     # C2 at n = 3: independent words, same law; two KS tests with Holm, alpha = 1e-3.
     fam = bernoulli_convolution(0.6)
     fwd = forward_ensemble(fam, sample_word_array(fam, M, 3, rng=6), [0.3]).final
-    bwd = backward_ensemble(fam, sample_word_array(fam, M, 3, rng=7), [0.3])
+    bwd = backward_ensemble(fam, sample_word_array(fam, M, 3, rng=7), [0.3]).final
     assert ks_two_sample(fwd, bwd).pvalue > ALPHA
     # ...while x_3 is far from pi (power check: the test can fail).
     assert ks_two_sample(fwd, draws(fam, 8)[:, None]).pvalue < ALPHA

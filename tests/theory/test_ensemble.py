@@ -5,30 +5,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.opaque import OpaqueFamily
 from tests.tolerances import iterate_scale, trajectory_tol
 from revsgd.theory import (
+    Ensemble,
     backward,
     backward_ensemble,
     forward,
     forward_ensemble,
+    sample_backward_ensemble,
     sample_forward_ensemble,
     sample_word_array,
 )
 from revsgd.theory.strategies import affine_families, seeds
-
-
-class OpaqueFamily:
-    """The same maps behind the general Family interface (exercises batched family.apply)."""
-
-    def __init__(self, fam):
-        self._fam = fam
-        self.K, self.dim, self.probs = fam.K, fam.dim, fam.probs
-
-    def apply(self, k, x):
-        return self._fam.apply(k, x)
-
-    def lipschitz(self):
-        return self._fam.lipschitz()
 
 
 @st.composite
@@ -48,7 +37,9 @@ def test_ensemble_matches_loop_over_chains(problem, opaque):
     family = OpaqueFamily(fam) if opaque else fam
     m, n = idx.shape
     ens = forward_ensemble(family, idx, x0, record=record)
-    ys = backward_ensemble(family, idx, x0)
+    back = backward_ensemble(family, idx, x0)
+    assert isinstance(back, Ensemble) and back.steps == () and back.recorded.shape == (0, m, fam.dim)
+    ys = back.final
     for i in range(m):
         tol = trajectory_tol(n, fam.dim, iterate_scale(fam, x0[i]))
         traj = forward(fam, idx[i], x0[i])
@@ -69,7 +60,7 @@ def test_common_start_point_is_broadcast():
     assert np.array_equal(common, each)
     # backward: newest map first. Word (0, 1, 1): T0(T1(T1(x0))).
     expected = (((0.25 / 3 + 2 / 3) / 3 + 2 / 3) / 3)
-    assert backward_ensemble(fam, idx, [0.25])[0, 0] == pytest.approx(expected, abs=1e-15)
+    assert backward_ensemble(fam, idx, [0.25]).final[0, 0] == pytest.approx(expected, abs=1e-15)
 
 
 def test_sampled_words_follow_probs():
@@ -87,9 +78,9 @@ def test_sampled_words_follow_probs():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(idx=np.zeros((0, 3), int)), "m >= 1"),
-        (dict(idx=np.zeros(3, int)), "shape \\(m, n\\)"),
-        (dict(idx=np.full((2, 3), 5)), "0..1"),
+        (dict(words=np.zeros((0, 3), int)), "m >= 1"),
+        (dict(words=np.zeros(3, int)), "words must have shape \\(m, n\\)"),
+        (dict(words=np.full((2, 3), 5)), "0..1"),
         (dict(x0=np.zeros(2)), "x0 must have shape"),
         (dict(record=[2, 1]), "strictly increasing"),
         (dict(record=[0, 4]), "0..3"),
@@ -98,9 +89,9 @@ def test_sampled_words_follow_probs():
 def test_bad_input(kwargs, match):
     from revsgd.models import cantor_maps
 
-    args = dict(idx=np.zeros((2, 3), int), x0=np.zeros(1), record=None) | kwargs
+    args = dict(words=np.zeros((2, 3), int), x0=np.zeros(1), record=None) | kwargs
     with pytest.raises(ValueError, match=match):
-        forward_ensemble(cantor_maps(), args["idx"], args["x0"], record=args["record"])
+        forward_ensemble(cantor_maps(), args["words"], args["x0"], record=args["record"])
 
 
 @pytest.mark.parametrize("K, d", [(1, 1), (7, 3), (300, 2)])  # 8-bit and 16-bit sort keys
@@ -120,5 +111,20 @@ def test_grouped_affine_sweep_matches_the_gathered_naive_sweep(K, d):
     np.testing.assert_allclose(ens.recorded[1], forward_ensemble_naive_affine(fam.A, fam.b, idx[:, :4], x0), rtol=0, atol=tol)
     np.testing.assert_array_equal(ens.recorded[0], x0)
     np.testing.assert_allclose(
-        backward_ensemble(fam, idx, x0), forward_ensemble_naive_affine(fam.A, fam.b, idx[:, ::-1], x0), rtol=0, atol=tol
+        backward_ensemble(fam, idx, x0).final, forward_ensemble_naive_affine(fam.A, fam.b, idx[:, ::-1], x0),
+        rtol=0, atol=tol,
     )
+
+
+@given(ensembles())
+def test_general_sweep_is_one_batched_call_per_step_and_matches_sampled(problem):
+    """The engine's wavefront with one row per chain: n calls of m rows, both directions."""
+    fam, idx, x0, _ = problem
+    m, n = idx.shape
+    op = OpaqueFamily(fam)
+    forward_ensemble(op, idx, x0)
+    backward_ensemble(op, idx, x0)
+    assert op.calls == 2 * n and op.rows == 2 * m * n
+    a = sample_backward_ensemble(fam, m, n, x0, rng=5)
+    b = backward_ensemble(fam, sample_word_array(fam, m, n, rng=5), x0)
+    np.testing.assert_array_equal(a.final, b.final)

@@ -5,27 +5,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.opaque import OpaqueFamily
 from tests.tolerances import iterate_scale, trajectory_tol
 from revsgd.theory import backward, backward_at, backward_certified, forward
+from revsgd.theory.engine import CERTIFIED_BOUND
 from revsgd.theory.family import AffineFamily
 from revsgd.theory.reference import backward_naive, backward_naive_affine, forward_naive
+from revsgd.theory.run import Run
 from revsgd.theory.strategies import affine_families, index_sequences, seeds
-
-
-class OpaqueFamily:
-    """The same maps behind the general Family interface (not an AffineFamily)."""
-
-    def __init__(self, fam):
-        self._fam = fam
-        self.K, self.dim, self.probs = fam.K, fam.dim, fam.probs
-        self.calls = 0
-
-    def apply(self, k, x):
-        self.calls += 1
-        return self._fam.apply(k, x)
-
-    def lipschitz(self):
-        return self._fam.lipschitz()
 
 
 @st.composite
@@ -93,6 +80,8 @@ def test_empty_sequence_gives_start_point():
 def test_certified_backward_within_its_bound(problem, tol):
     fam, idx, x0 = problem
     res = backward_certified(OpaqueFamily(fam), idx, x0, tol)
+    assert isinstance(res, Run) and res.bound == CERTIFIED_BOUND
+    np.testing.assert_array_equal(res.word, idx)
     exact = backward_naive(fam, idx, x0)
     err = np.linalg.norm(res.trajectory - exact, axis=1).max()
     rounding = trajectory_tol(idx.size, fam.dim, iterate_scale(fam, x0))
@@ -135,3 +124,43 @@ def test_backward_at_refuses_steps_outside_the_run():
         backward_at(fam, [0, 1, 0], [0.0], [0, 4])
     with pytest.raises(ValueError, match="steps must not be empty"):
         backward_at(fam, [0, 1, 0], [0.0], [])
+
+
+@given(problems(max_size=30), st.data())
+def test_recorded_rows_are_the_rows_of_the_full_trajectory(problem, data):
+    """record keeps rows of the full run, bit for bit, for affine and general families."""
+    fam, idx, x0 = problem
+    n = idx.size
+    record = sorted(data.draw(st.sets(st.integers(0, n), max_size=6)))
+    for f in (fam, OpaqueFamily(fam)):
+        for fn in (forward, backward):
+            np.testing.assert_array_equal(fn(f, idx, x0, record=record), fn(f, idx, x0)[record])
+    k = data.draw(st.integers(1, n + 2))
+    np.testing.assert_array_equal(backward(fam, idx, x0, record=range(0, n + 1, k)), backward(fam, idx, x0)[::k])
+
+
+@pytest.mark.parametrize("record,exc,match", [
+    ([2, 1], ValueError, "strictly increasing"),
+    ([0, 3], ValueError, r"0\.\.2"),
+    ([-1, 0], ValueError, "strictly increasing step numbers in 0..2"),
+    (2.5, TypeError, "record"),
+    ([[0, 1]], ValueError, "1-D"),
+    ([0.0, 1.0], TypeError, "integer"),
+    ("01", TypeError, "record"),
+    (2, TypeError, "record"),
+    (True, TypeError, "record"),
+])
+def test_bad_record(record, exc, match):
+    fam = AffineFamily(np.eye(1)[None] * 0.5, np.zeros((1, 1)))
+    for f in (fam, OpaqueFamily(fam)):
+        for fn in (forward, backward):
+            with pytest.raises(exc, match=match):
+                fn(f, [0, 0], [0.0], record=record)
+
+
+def test_bad_word_names_the_word():
+    fam = AffineFamily(np.eye(1)[None] * 0.5, np.zeros((1, 1)))
+    with pytest.raises(ValueError, match="word must lie in 0..0"):
+        backward(fam, [0, 1], [0.0])
+    with pytest.raises(TypeError, match="word"):
+        forward(fam, "01", [0.0])

@@ -7,6 +7,7 @@ from scipy import stats
 from revsgd.models import LeastSquares
 from tests.tolerances import trajectory_tol
 from revsgd.theory import AffineFamily, backward, forward, sample_indices
+from revsgd.theory.fits import log_linear_slope
 from revsgd.theory.lyapunov import backward_increments, classify, lyapunov_exponent, mean_log_lipschitz
 
 # fixed points 2 and -2: no common fixed point, so the forward chain keeps moving
@@ -55,7 +56,7 @@ def backward_rates(fam, n_lo, n_hi, runs, rng, x0):
         diff = np.linalg.norm(np.diff(y, axis=0), axis=1)
         tol = 2 * trajectory_tol(idx.size, fam.dim, np.abs(y).max())
         np.testing.assert_allclose(diff, inc, rtol=0, atol=tol)
-        slopes.append(np.polyfit(steps, np.log(inc[n_lo:n_hi]), 1)[0])
+        slopes.append(log_linear_slope(steps, inc[n_lo:n_hi]).slope)
     return np.array(slopes)
 
 

@@ -20,8 +20,8 @@ at most 31 * 6.8e-6 = 2.1e-4 (and the seeds are fixed, so the outcome is reprodu
 import numpy as np
 import pytest
 
-from revsgd.theory import AffineFamily, sample_stationary, stationary_moments
-from revsgd.theory.strategies import orthogonal
+from revsgd.theory import sample_stationary, stationary_moments
+from revsgd.theory.instances import contraction_family
 
 Z = 4.5
 M = 20000
@@ -38,21 +38,8 @@ FAMILIES = [
 
 
 def _family(seed, d, K, rho, symmetric, random_probs):
-    rng = np.random.default_rng(seed)
-    A = np.empty((K, d, d))
-    for k in range(K):
-        U = orthogonal(rng, d)
-        if symmetric:
-            s = rng.uniform(-rho, rho, size=d)
-            s[0] = rho if k == 0 else s[0]
-            A[k] = (U * s) @ U.T
-        else:
-            s = rng.uniform(0.0, rho, size=d)
-            s[0] = rho if k == 0 else s[0]
-            A[k] = (U * s) @ orthogonal(rng, d).T
-    b = rng.standard_normal((K, d))
-    probs = rng.dirichlet(np.ones(K)) if random_probs else None
-    return AffineFamily(A, b, probs)
+    return contraction_family(np.random.default_rng(seed), d, K, rho, symmetric=symmetric,
+                              random_probs=random_probs)
 
 
 def _draws(fam, seed):

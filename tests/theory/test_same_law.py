@@ -40,21 +40,15 @@ from revsgd.theory import (
     sample_word_array,
     wasserstein_1d,
 )
-from revsgd.theory.strategies import orthogonal
+from revsgd.theory.instances import contraction_family
 
 EPS = np.finfo(float).eps
 
 
 def _contraction(seed, d, K, rho, offsets=True):
     """Non-symmetric A_k = U diag(s) V^T with max_k ||A_k||_2 = rho."""
-    rng = np.random.default_rng(seed)
-    A = np.empty((K, d, d))
-    for k in range(K):
-        s = rng.uniform(0.0, rho, size=d)
-        s[0] = rho if k == 0 else s[0]
-        A[k] = (orthogonal(rng, d) * s) @ orthogonal(rng, d).T
-    b = rng.standard_normal((K, d)) if offsets else np.zeros((K, d))
-    return A, b
+    fam = contraction_family(np.random.default_rng(seed), d, K, rho, spectrum_first=True)
+    return fam.A, (fam.b if offsets else np.zeros((K, d)))
 
 
 def _same_law(x, y, seed):

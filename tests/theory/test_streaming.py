@@ -37,8 +37,8 @@ def test_stream_matches_per_chain_forward_on_the_same_words(monkeypatch, budget,
     x0 = np.random.default_rng(1).standard_normal((m, d))
     rec = Recorder(2)
     monkeypatch.setattr(streaming, "as_generator", lambda rng: rec)
-    got = list(stream_forward_ensemble(fam, m, n, x0, rng=None, every=every))
     expected_steps = sorted(set(range(0, n + 1, every)) | {n})
+    got = list(stream_forward_ensemble(fam, m, n, x0, rng=None, record=expected_steps))
     assert [t for t, _ in got] == expected_steps
     words = np.concatenate(rec.chunks, axis=1) if rec.chunks else np.zeros((m, 0), int)
     assert words.shape == (m, n)
@@ -52,18 +52,29 @@ def test_stream_matches_per_chain_forward_on_the_same_words(monkeypatch, budget,
 
 def test_stream_is_reproducible_and_yields_copies():
     fam = _family(2, 4)
-    a = [X for _, X in stream_forward_ensemble(fam, 7, 6, [0.0, 0.0], rng=3, every=2)]
-    b = [X for _, X in stream_forward_ensemble(fam, 7, 6, [0.0, 0.0], rng=3, every=2)]
+    a = [X for _, X in stream_forward_ensemble(fam, 7, 6, [0.0, 0.0], rng=3, record=range(0, 7, 2))]
+    b = [X for _, X in stream_forward_ensemble(fam, 7, 6, [0.0, 0.0], rng=3, record=range(0, 7, 2))]
     for x, y in zip(a, b):
         np.testing.assert_array_equal(x, y)
     assert not np.shares_memory(a[1], a[2])
 
 
 @pytest.mark.parametrize("kwargs, error, word", [
-    (dict(m=0), ValueError, "m"), (dict(n=-1), ValueError, "n"), (dict(every=0), ValueError, "every"),
-    (dict(every=1.5), TypeError, "every"), (dict(x0=[0.0]), ValueError, "x0"),
+    (dict(m=0), ValueError, "m"), (dict(n=-1), ValueError, "n"), (dict(record=[0, 5]), ValueError, "record"),
+    (dict(record=[1.5]), TypeError, "record"), (dict(record=[2, 1]), ValueError, "record"),
+    (dict(record=3), TypeError, "record"), (dict(x0=[0.0]), ValueError, "x0"),
 ])
 def test_stream_bad_input(kwargs, error, word):
-    args = dict(family=_family(2, 2), m=3, n=4, x0=[0.0, 0.0], every=1) | kwargs
+    args = dict(family=_family(2, 2), m=3, n=4, x0=[0.0, 0.0], record=None) | kwargs
     with pytest.raises(error, match=word):
         stream_forward_ensemble(**args)
+
+
+def test_default_record_is_every_step_and_words_stop_at_the_last_recorded(monkeypatch):
+    fam = _family(2, 3)
+    rec = Recorder(4)
+    monkeypatch.setattr(streaming, "as_generator", lambda rng: rec)
+    assert [t for t, _ in stream_forward_ensemble(fam, 4, 3, [0.0, 0.0])] == [0, 1, 2, 3]
+    rec.chunks.clear()
+    assert [t for t, _ in stream_forward_ensemble(fam, 4, 9, [0.0, 0.0], record=[2, 5])] == [2, 5]
+    assert sum(c.shape[1] for c in rec.chunks) == 5

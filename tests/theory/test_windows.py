@@ -13,6 +13,7 @@ from tests.tolerances import iterate_scale, trajectory_tol
 from tests.opaque import OpaqueFamily
 from revsgd.theory import backward, certify, forward, ks_two_sample
 from revsgd.theory.family import AffineFamily
+from revsgd.theory.run import Run
 from revsgd.theory.strategies import affine_families, index_sequences, orthogonal, seeds
 from revsgd.theory.windows import (
     block_backward,
@@ -72,6 +73,8 @@ def test_moving_window_matches_naive_loop(problem):
     fam, idx, x0, w = problem
     tol = trajectory_tol(idx.size, fam.dim, iterate_scale(fam, x0))
     run = moving_window(fam, idx, x0, w)
+    assert isinstance(run, Run) and run.depth == idx.size and run.error_bound == 0.0
+    np.testing.assert_array_equal(run.word, idx)
     assert run.trajectory.shape == (idx.size + 1, fam.dim)
     np.testing.assert_allclose(run.trajectory, moving_window_naive(fam, idx, x0, w), rtol=0, atol=tol)
 
@@ -287,7 +290,7 @@ def test_bad_tol_and_non_contraction():
 
 def test_bad_word_and_start():
     fam = _family()
-    with pytest.raises(ValueError, match="idx"):
+    with pytest.raises(ValueError, match="word"):
         moving_window(fam, [0, 9], np.zeros(fam.dim), 1)
     with pytest.raises(ValueError, match="x0"):
         block_backward(fam, [0, 1], np.zeros(fam.dim + 1), 1)
