@@ -36,6 +36,7 @@ import scipy.stats
 from revsgd.theory import (
     AffineFamily,
     backward,
+    backward_ensemble,
     certify,
     forward_ensemble,
     ks_two_sample,
@@ -74,8 +75,7 @@ def _word(family, word) -> np.ndarray:
 
 
 def _backward_rows(family, word, x0) -> np.ndarray:
-    out = backward(family, word, x0)
-    return np.asarray(getattr(out, "trajectory", out))
+    return np.asarray(backward(family, word, x0))
 
 
 def assert_lipschitz(family, points, *, lipschitz=None) -> None:
@@ -222,9 +222,7 @@ def assert_same_law(family, n, *, m=2000, alpha=1e-3, rng=None, x0=None) -> None
     gen = as_generator(rng)
     x0 = np.zeros(family.dim) if x0 is None else check_point(family, x0)
     fwd = forward_ensemble(family, sample_word_array(family, m, n, gen), x0).final
-    words = sample_word_array(family, m, n, gen)
-    bwd = np.array([_backward_rows(family, w, x0)[-1] for w in words]) if m <= 64 else \
-        forward_ensemble(family, words[:, ::-1].copy(), x0).final
+    bwd = backward_ensemble(family, sample_word_array(family, m, n, gen), x0).final
     D = _directions(family.dim, gen)
     res = ks_two_sample(fwd @ D, bwd @ D)
     if res.pvalue < alpha:
@@ -234,11 +232,12 @@ def assert_same_law(family, n, *, m=2000, alpha=1e-3, rng=None, x0=None) -> None
             f"on direction {worst} (Holm-adjusted p = {res.pvalue:.3g} < alpha = {alpha:g}; m = {m} chains each)")
 
 
-def assert_stationary_moments(family, *, m=4000, alpha=1e-3, rng=None, tol=1e-10) -> None:
-    r"""C5/C10 for an affine family: certified draws from :math:`\pi` have the exact moments.
+def assert_stationary_moments(family, *, m=4000, alpha=1e-3, rng=None, tol=1e-10, mean=None, cov=None) -> None:
+    r"""C5/C10 for an affine family: certified draws from :math:`\pi` have the claimed moments.
 
     ``m`` certified backward limits (:func:`revsgd.theory.sample_stationary`, error <= tol)
-    are compared with the exact stationary mean :math:`\mu` and covariance :math:`S`
+    are compared with the stationary mean :math:`\mu` and covariance :math:`S`: yours
+    (``mean``, ``cov``, e.g. a closed form you derived) or, by default, the exact ones
     (:func:`revsgd.theory.stationary_moments`, the Stein equation): the mean by
     :math:`m (\bar x - \mu)^T S^+ (\bar x - \mu) \sim \chi^2_r` (r = rank S), the variance
     along each axis by a z-test with the sample fourth moment (both central-limit
@@ -250,6 +249,8 @@ def assert_stationary_moments(family, *, m=4000, alpha=1e-3, rng=None, tol=1e-10
         alpha: false-alarm rate.
         rng: seed or generator.
         tol: certified error of each draw (keep it far below the standard errors).
+        mean: the claimed stationary mean ``(d,)`` (default: exact).
+        cov: the claimed stationary covariance ``(d, d)`` (default: exact).
 
     Raises:
         AssertionError: a moment test rejects (both sides printed).
@@ -258,7 +259,13 @@ def assert_stationary_moments(family, *, m=4000, alpha=1e-3, rng=None, tol=1e-10
     if not isinstance(family, AffineFamily):
         raise TypeError(f"family must be an AffineFamily (exact moments need affine maps); got {type(family).__name__}")
     m, alpha = as_positive_int(m, "m"), _alpha(alpha)
-    mean, cov = stationary_moments(family)
+    exact_mean, exact_cov = stationary_moments(family) if mean is None or cov is None else (None, None)
+    d = family.dim
+    mean = np.asarray(exact_mean if mean is None else mean, dtype=float)
+    cov = np.asarray(exact_cov if cov is None else cov, dtype=float)
+    if mean.shape != (d,) or cov.shape != (d, d) or not (np.all(np.isfinite(mean)) and np.all(np.isfinite(cov))):
+        raise ValueError(f"mean must be finite of shape ({d},) and cov of shape ({d}, {d}); "
+                         f"got shapes {mean.shape} and {cov.shape}")
     draws = np.asarray(sample_stationary(family, m, tol, rng=rng).draws)
     xbar = draws.mean(axis=0)
     S_pinv = np.linalg.pinv(cov, hermitian=True)
