@@ -33,10 +33,16 @@ __all__ = [
     "write_csv",
 ]
 
-_FROM_BASE = frozenset(__all__) - {"FIGURES"}
+_FROM_USER_PLOTS = frozenset({"FamilyFigure", "plot_increments", "plot_trajectories"})
+__all__ += sorted(_FROM_USER_PLOTS)
+_FROM_BASE = frozenset(__all__) - {"FIGURES"} - _FROM_USER_PLOTS
 
 
 def __getattr__(name):
+    if name in _FROM_USER_PLOTS:
+        value = getattr(importlib.import_module("revsgd.figures.user_plots"), name)
+        globals()[name] = value
+        return value
     if name in _FROM_BASE:
         value = getattr(importlib.import_module("revsgd.figures.base"), name)
         globals()[name] = value
