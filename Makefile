@@ -18,7 +18,7 @@ reproduce: venv
 	$(BIN)/revsgd verify && $(BIN)/revsgd figures
 
 test: venv
-	REVSGD_TEST_INSTALLED=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(BIN)/python -m pytest -q tests
+	REVSGD_TEST_INSTALLED=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(BIN)/python -m pytest -q -n 2 tests
 
 bench: venv
 	$(BIN)/revsgd bench

@@ -1,4 +1,28 @@
-"""revsgd.models: concrete losses that produce families of gradient-step maps."""
+r"""revsgd.models: losses on one protocol, whose gradient steps are families of maps.
+
+A model is K batch losses :math:`L_1, \dots, L_K` on :math:`\mathbb{R}^d` with selection
+probabilities :math:`p_k` (:class:`Model`); its ``step_family(lr)`` is the family of gradient
+steps
+
+.. math::
+
+    T_k(x) = x - h\, \nabla L_k(x),
+
+which :mod:`revsgd.theory` iterates forward and backward. The public names are listed in
+``__all__`` by topic, one group per comment, sorted within a group (Python's ``sorted``);
+helpers (validation of batch arguments, the Newton solver, random instances, hypothesis
+strategies) stay in their modules.
+
+Example:
+    >>> from revsgd.models import two_batch_quadratic
+    >>> fam = two_batch_quadratic().step_family(0.5)   # T(x) = x/2 -/+ 1/2
+    >>> fam.apply(1, [1.0])
+    array([1.])
+
+References:
+    B. Dherin et al., "Training in reverse: How iteration order influences convergence
+    and stability in deep learning", arXiv:2502.01557, 2025.
+"""
 
 from revsgd.models.closed_form import bernoulli_convolution
 from revsgd.models.closed_form import binary_chain
@@ -16,18 +40,22 @@ from revsgd.models.protocol import check_model
 from revsgd.models.quadratic import Quadratic
 
 __all__ = [
-    "NoisyOneDim",
-    "Dataset",
+    # The model protocol: one signature for every loss
     "LearningRateRange",
+    "Model",
+    "check_model",
+    # Losses: K batch losses L_k and their gradient-step families
     "LeastSquares",
     "Logistic",
-    "Model",
+    "NoisyOneDim",
     "Quadratic",
+    # Closed-form one-dimensional examples with known stationary laws
     "bernoulli_convolution",
     "binary_chain",
-    "breast_cancer",
     "cantor_maps",
-    "check_model",
-    "diabetes",
     "two_batch_quadratic",
+    # Small real data sets bundled with scikit-learn (the data extra)
+    "Dataset",
+    "breast_cancer",
+    "diabetes",
 ]

@@ -15,6 +15,13 @@ standardized with the *train* statistics only,
 so no test information leaks into the model; the diabetes target is centred by its train
 mean (the models have no intercept). Requires the ``data`` extra
 (``pip install 'revsgd[data]'``).
+
+References:
+    F. Pedregosa et al., "Scikit-learn: machine learning in Python", JMLR 12, 2011.
+    W. N. Street, W. H. Wolberg, O. L. Mangasarian, "Nuclear feature extraction for breast
+    tumor diagnosis", IS&T/SPIE Biomedical Image Processing 1905, 1993 (breast cancer).
+    B. Efron, T. Hastie, I. Johnstone, R. Tibshirani, "Least angle regression", Annals of
+    Statistics 32(2), 2004 (diabetes).
 """
 
 from __future__ import annotations
@@ -35,7 +42,26 @@ _INSTALL_HINT = (
 
 
 class Dataset(NamedTuple):
-    """A train/test split with the standardization statistics of the train part."""
+    r"""A train/test split with the standardization statistics of the train part.
+
+    .. math::
+
+        \mathtt{X\_train} = (X_{\text{train}} - m) / s, \qquad
+        \mathtt{X\_test} = (X_{\text{test}} - m) / s, \qquad
+        m, s = \text{train mean and standard deviation (1 where it is 0)}.
+
+    Args:
+        X_train, y_train, X_test, y_test, mean, scale, feature_names: the fields, in this order
+            (as :func:`split_standardize` computes them).
+
+    Raises:
+        Nothing: the fields are stored as given.
+
+    Example:
+        >>> data = split_standardize(np.arange(8.0).reshape(4, 2), np.arange(4.0), 0.25, rng=0)
+        >>> data.X_train.shape, data.X_test.shape, data.mean.shape
+        ((3, 2), (1, 2), (2,))
+    """
 
     X_train: np.ndarray
     y_train: np.ndarray
@@ -98,15 +124,26 @@ def split_standardize(X, y, test_fraction, rng, *, center_target=False, feature_
 
 
 def breast_cancer(test_fraction=0.25, rng=0) -> Dataset:
-    """Wisconsin breast cancer (569 x 30), labels in {0, 1}, standardized on the train part.
+    r"""Wisconsin breast cancer (569 x 30), labels in {0, 1}, standardized on the train part.
+
+    Features standardized by the train statistics, :math:`\tilde x_{ij} = (x_{ij} - m_j)/s_j`
+    (module docstring); labels kept.
+
+    Args:
+        test_fraction: the share of rows held out, in [0, 1).
+        rng: Generator or int seed of the split.
+
+    Returns:
+        a :class:`Dataset` with ``floor(test_fraction * 569)`` test rows.
+
+    Raises:
+        ImportError: without scikit-learn (``pip install 'revsgd[data]'``).
+        TypeError, ValueError: a bad ``test_fraction`` or ``rng``, as :func:`split_standardize`.
 
     Example:
         >>> data = breast_cancer(test_fraction=0.25, rng=0)
         >>> data.X_train.shape, data.X_test.shape
         ((427, 30), (142, 30))
-
-    Raises:
-        ImportError: without scikit-learn (``pip install 'revsgd[data]'``).
     """
     bunch = _sklearn_datasets().load_breast_cancer()
     return split_standardize(
@@ -115,15 +152,25 @@ def breast_cancer(test_fraction=0.25, rng=0) -> Dataset:
 
 
 def diabetes(test_fraction=0.25, rng=0) -> Dataset:
-    """Diabetes progression (442 x 10), target centred, features standardized on train.
+    r"""Diabetes progression (442 x 10), target centred, features standardized on train.
+
+    As :func:`breast_cancer` (same ``test_fraction`` and ``rng``, same errors, ``floor(test_fraction
+    * 442)`` test rows), and the real target is centred by its train mean,
+    :math:`y_i - \bar y_{\text{train}}`, since the models have no intercept.
+
+    Args:
+        test_fraction, rng: as :func:`breast_cancer`.
+
+    Returns:
+        a :class:`Dataset`; ``y_train`` has mean 0.
+
+    Raises:
+        ImportError, TypeError, ValueError: as :func:`breast_cancer`.
 
     Example:
         >>> data = diabetes(test_fraction=0.25, rng=0)
         >>> data.X_train.shape, abs(float(data.y_train.mean())) < 1e-9
         ((332, 10), True)
-
-    Raises:
-        ImportError: without scikit-learn (``pip install 'revsgd[data]'``).
     """
     bunch = _sklearn_datasets().load_diabetes(scaled=False)
     return split_standardize(

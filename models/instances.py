@@ -13,6 +13,10 @@ benchmarks:
 
 As in :mod:`revsgd.theory.instances`, the order of the draws is documented and fixed, so
 that seeded checks keep their numbers.
+
+References:
+    F. Mezzadri, "How to generate random matrices from the classical compact groups",
+    Notices of the AMS 54(5), 2007 (Haar orthogonal factors).
 """
 
 from __future__ import annotations

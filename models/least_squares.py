@@ -12,7 +12,15 @@ partition, optionally after a seeded shuffle), and
 Batches are selected with probability :math:`p_k = |B_k| / N`, so
 :math:`\sum_k p_k L_k` is the full-data ridge objective
 :math:`\frac{1}{2N}\|Xw - y\|^2 + \frac{\lambda}{2}\|w\|^2` and :math:`\bar H^{-1}\bar q` its
-minimizer: with equal batches this is the uniform selection of C6.
+minimizer: with equal batches this is the uniform selection of C6 (the stationary mean of
+the forward chain is exactly this minimizer, and to first order in :math:`h` the stationary
+covariance solves a Lyapunov equation).
+
+References:
+    A. Dieuleveut, A. Durmus, F. Bach, "Bridging the gap between constant step size SGD and
+    Markov chains", Annals of Statistics 48(3), 2020 (least squares: the stationary mean).
+    S. Mandt, M. D. Hoffman, D. M. Blei, "Stochastic gradient descent as approximate Bayesian
+    inference", JMLR 18, 2017 (the Lyapunov approximation of the stationary covariance).
 """
 
 from __future__ import annotations
@@ -45,6 +53,13 @@ class LeastSquares(Quadratic):
 
     Attributes:
         X, y: the data actually used (after ``"drop"``). batches: list of row-index arrays.
+
+    Raises:
+        TypeError: non-numeric ``X``, ``y`` or ``ridge``, a non-integer ``batch_size``, a bad
+            ``rng``.
+        ValueError: an empty ``X``, shapes that do not match, non-finite entries,
+            ``ridge < 0``, ``batch_size`` outside ``1..N``, an unknown ``remainder``, or a
+            ``batch_size`` that does not divide N with ``remainder="error"``.
 
     Example:
         >>> import numpy as np

@@ -26,6 +26,13 @@ so by C4 the step :math:`T_k(w) = w - h \nabla L_k(w)` is globally Lipschitz wit
 :math:`\max(|1 - h\mu|, |1 - hL_k|)`, a contraction iff :math:`\lambda > 0` and
 :math:`0 < h < 2/\max_k L_k`. All exponentials go through ``np.logaddexp`` and
 ``scipy.special.expit``, so arbitrarily large margins give finite values.
+
+References:
+    Y. Nesterov, *Introductory Lectures on Convex Optimization*, Kluwer 2004, sec. 2.1
+    (for :math:`\mu I \preceq \nabla^2 L \preceq L I` the gradient step contracts iff
+    :math:`0 < h < 2/L`, :math:`\mu > 0`).
+    A. Dieuleveut, A. Durmus, F. Bach, "Bridging the gap between constant step size SGD and
+    Markov chains", Annals of Statistics 48(3), 2020 (the O(h) bias of the stationary mean, C9).
 """
 
 from __future__ import annotations

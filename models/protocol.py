@@ -41,10 +41,18 @@ __all__ = ["LearningRateRange", "Model", "batch_args", "batch_index", "check_mod
 
 
 class LearningRateRange(NamedTuple):
-    """The open interval ``(low, high)`` of learning rates where every step contracts.
+    r"""The open interval ``(low, high)`` of learning rates where every step contracts.
+
+    .. math::
+
+        h \in (\mathrm{low}, \mathrm{high}) \;\Longrightarrow\; \max_k \operatorname{Lip}(T_k) < 1,
+        \qquad \text{e.g. } (0, 2/\max_k L_k) \text{ (C4)}.
 
     Args:
         low, high: the ends of the interval (``lr in range`` tests ``low < lr < high``).
+
+    Raises:
+        Nothing: the ends are stored as given (the models compute them).
 
     Example:
         >>> lrs = LearningRateRange(0.0, 2.0)
@@ -61,12 +69,21 @@ class LearningRateRange(NamedTuple):
 
 @runtime_checkable
 class Model(Protocol):
-    """Structural interface of a model (module docstring).
+    r"""Structural interface of a model (module docstring).
+
+    .. math::
+
+        \bar L = \sum_k p_k L_k, \qquad \mathtt{minimizer()} = \arg\min \bar L, \qquad
+        \mathtt{step\_family}(h) = \{x \mapsto x - h \nabla L_k(x)\}_k .
 
     Args:
         k, x, v (of ``loss``, ``gradient``, ``hvp``): an int batch index with points of shape
             ``(dim,)``, or an int array of shape ``(m,)`` with points of shape ``(m, dim)``.
         lr (of ``step_family``): the learning rate :math:`h > 0`.
+
+    Raises:
+        ValueError, TypeError: a model's, for a bad ``k``, ``x``, ``v`` or ``lr`` (the protocol
+            itself checks only that the members exist).
 
     Example:
         >>> from revsgd.models import Logistic, NoisyOneDim, Quadratic
@@ -103,6 +120,9 @@ def check_model(model, name: str = "model") -> None:
     Args:
         model: the object to check.
         name: the parameter name for the message.
+
+    Returns:
+        None: it checks that the members exist, not what they compute.
 
     Raises:
         TypeError: a member of the protocol is missing (the message lists them).

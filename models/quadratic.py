@@ -19,6 +19,12 @@ where :math:`\mu_k, L_k` are the extreme eigenvalues of :math:`H_k`. Every step 
 
 The linear-term form :math:`(H_k, q_k, r_k)` is kept internally so that singular batch
 Hessians (least squares with fewer rows than features) need no centres :math:`c_k`.
+
+References:
+    Y. Nesterov, *Introductory Lectures on Convex Optimization*, Kluwer 2004, sec. 2.1
+    (smooth strongly convex functions; here :math:`\|I - h H_k\|_2` is the exact constant).
+    B. Dherin et al., "Training in reverse: How iteration order influences convergence
+    and stability in deep learning", arXiv:2502.01557, 2025 (quadratic losses, C5).
 """
 
 from __future__ import annotations

@@ -7,6 +7,12 @@ contraction range :math:`(0, 2/L_{\max})` as a fraction of its upper end. Nothin
 the models are :func:`revsgd.models.instances.random_quadratic`.
 
 Requires the ``test`` extra.
+
+References:
+    D. R. MacIver, Z. Hatfield-Dodds et al., "Hypothesis: a new approach to property-based
+    testing", Journal of Open Source Software 4(43), 2019.
+    F. Mezzadri, "How to generate random matrices from the classical compact groups",
+    Notices of the AMS 54(5), 2007 (Haar orthogonal factors).
 """
 
 from __future__ import annotations

@@ -1,17 +1,39 @@
-"""revsgd.theory: families of maps, iteration orders and contraction bounds.
+r"""revsgd.theory: families of maps, iteration orders, contraction bounds and stationary laws.
 
-Model-agnostic mathematics of forward and backward SGD (THEORY.md C1-C3, C5, C8, C10). Nothing here
-knows about losses; :mod:`revsgd.models` builds families from losses.
+The model-agnostic mathematics of forward and backward SGD (THEORY.md C1-C3, C5, C7-C10).
+For K maps :math:`T_1, \dots, T_K` and one word :math:`\xi_1, \dots, \xi_n`,
+
+.. math::
+
+    x_n = T_{\xi_n} \circ \dots \circ T_{\xi_1}(x_0) \quad\text{(forward)}, \qquad
+    y_n = T_{\xi_1} \circ \dots \circ T_{\xi_n}(x_0) \quad\text{(backward)}.
+
+Nothing here knows about losses; :mod:`revsgd.models` builds families from losses.
+
+The public names are listed in ``__all__`` by topic, one group per comment, sorted within a
+group (constants, then classes, then functions: Python's ``sorted``). Helpers that a user
+never needs (cost formulas of the orders, word helpers, the engine, validation) stay
+importable from their modules but are not exported here.
+
+Example:
+    >>> from revsgd.theory import AffineFamily, backward, forward
+    >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
+    >>> forward(fam, [1, 0], [0.0])[-1], backward(fam, [1, 0], [0.0])[-1]
+    (array([0.25]), array([0.5]))
+
+References:
+    B. Dherin et al., "Training in reverse: How iteration order influences convergence
+    and stability in deep learning", arXiv:2502.01557, 2025.
+    P. Diaconis, D. Freedman, "Iterated random functions", SIAM Review 41(1), 1999.
 """
 
+from revsgd.theory import orders
 from revsgd.theory.analytic_laws import arcsine_cdf
 from revsgd.theory.analytic_laws import cantor_cdf
 from revsgd.theory.analytic_laws import uniform_cdf
 from revsgd.theory.bracket_correction import CorrectedForward
-from revsgd.theory.bracket_correction import OracleCost
 from revsgd.theory.bracket_correction import bracket_sum
 from revsgd.theory.bracket_correction import corrected_forward
-from revsgd.theory.bracket_correction import corrected_forward_cost
 from revsgd.theory.bracket_correction import corrected_forward_windows
 from revsgd.theory.contraction import ContractionCertificate
 from revsgd.theory.contraction import cauchy_bound
@@ -35,8 +57,6 @@ from revsgd.theory.family import AffineFamily
 from revsgd.theory.family import Family
 from revsgd.theory.family import GradientOracle
 from revsgd.theory.family import GradientSteps
-from revsgd.theory.user_gradients import FunctionOracle
-from revsgd.theory.user_gradients import gradient_steps
 from revsgd.theory.family import check_oracle
 from revsgd.theory.fits import SlopeFit
 from revsgd.theory.fits import correction_slope
@@ -58,8 +78,6 @@ from revsgd.theory.lyapunov import lyapunov_exponent
 from revsgd.theory.lyapunov import mean_log_lipschitz
 from revsgd.theory.order_values import Order
 from revsgd.theory.orders import ORDERS
-from revsgd.theory.orders import palindromic_word
-from revsgd.theory.orders import sample_epochs
 from revsgd.theory.run import Ensemble
 from revsgd.theory.run import Run
 from revsgd.theory.sampling import CertifiedSample
@@ -76,87 +94,98 @@ from revsgd.theory.stationary_mean import control_variate_mean
 from revsgd.theory.stationary_mean import stationarity_controls
 from revsgd.theory.stationary_mean import stationary_means
 from revsgd.theory.streaming import stream_forward_ensemble
+from revsgd.theory.user_gradients import FunctionOracle
+from revsgd.theory.user_gradients import gradient_steps
 from revsgd.theory.windows import block_backward
 from revsgd.theory.windows import block_backward_bound
 from revsgd.theory.windows import moving_window
-from revsgd.theory.windows import moving_window_applications
 
 __all__ = [
-    "ORDERS",
-    "Order",
+    # Families of maps T_k, gradient oracles and their gradient steps (C4)
+    "AffineFamily",
+    "Family",
+    "FunctionOracle",
+    "GradientOracle",
+    "GradientSteps",
+    "check_oracle",
+    "gradient_steps",
+    # Words: index sequences xi_1..xi_n and arrays of i.i.d. words
+    "SCHEMES",
+    "sample_indices",
+    "sample_word_array",
+    # What a run returns: one chain or an ensemble of chains
+    "Ensemble",
     "Run",
-    "palindromic_word",
-    "sample_epochs",
+    # Forward and backward iteration along one word (C1)
+    "backward",
+    "backward_at",
+    "backward_certified",
+    "backward_last",
+    "forward",
+    "forward_last",
+    # Windowed backward iteration: moving window and block backward
     "block_backward",
     "block_backward_bound",
     "moving_window",
-    "moving_window_applications",
-    "CorrectedForward",
-    "GradientOracle",
-    "OracleCost",
-    "bracket_sum",
-    "check_oracle",
-    "corrected_forward",
-    "corrected_forward_cost",
-    "corrected_forward_windows",
-    "AffineFamily",
-    "CertifiedSample",
-    "ContractionCertificate",
-    "ContractionClass",
-    "Ensemble",
-    "Family",
-    "GradientSteps",
-    "FunctionOracle",
-    "gradient_steps",
-    "LyapunovEstimate",
-    "SCHEMES",
-    "StationaryMoments",
-    "TestResult",
-    "arcsine_cdf",
-    "backward",
-    "backward_at",
+    # Iteration orders as values: the Order type, the registry, the constructors' module
+    "ORDERS",
+    "Order",
+    "orders",
+    # Ensembles of independent chains, forward and backward (C2)
     "backward_ensemble",
-    "backward_certified",
-    "backward_last",
-    "cantor_cdf",
-    "cauchy_bound",
-    "certify",
-    "classify",
-    "contraction_factor",
-    "displacement_constant",
-    "energy_test",
-    "forward",
-    "forward_last",
-    "stream_forward_ensemble",
     "forward_ensemble",
-    "ks_one_sample",
-    "ks_two_sample",
-    "limit_bound",
-    "lyapunov_exponent",
-    "mean_log_lipschitz",
-    "mean_square_operator",
-    "mean_square_radius",
     "sample_backward_ensemble",
     "sample_forward_ensemble",
-    "sample_indices",
-    "sample_word_array",
+    "stream_forward_ensemble",
+    # Contraction certificates and the bounds of the backward contraction principle (C1)
+    "ContractionCertificate",
+    "cauchy_bound",
+    "certify",
+    "contraction_factor",
+    "displacement_constant",
+    "limit_bound",
+    "steps_for_tolerance",
+    # Contracting on average: Lyapunov exponents and classification (C8)
+    "ContractionClass",
+    "LyapunovEstimate",
+    "classify",
+    "lyapunov_exponent",
+    "mean_log_lipschitz",
+    # Stationary laws: exact affine moments (C5) and certified sampling (C10)
+    "CertifiedSample",
+    "StationaryMoments",
+    "mean_square_operator",
+    "mean_square_radius",
     "sample_stationary",
-    "sliced_wasserstein",
     "solve_stationary",
     "stationary_moments",
-    # stationary mean (control variates) and slope fits
+    # Closed-form stationary laws: cumulative distribution functions
+    "arcsine_cdf",
+    "cantor_cdf",
+    "uniform_cdf",
+    # Comparing whole distributions from samples (C2, C10)
+    "TestResult",
+    "energy_test",
+    "ks_one_sample",
+    "ks_two_sample",
+    "sliced_wasserstein",
+    "wasserstein_1d",
+    # Bracket-corrected forward SGD: backward up to O(h^3) (C7)
+    "CorrectedForward",
+    "bracket_sum",
+    "corrected_forward",
+    "corrected_forward_windows",
+    # The stationary mean m(h) with control variates, and GLS fits of it in h (C9)
     "StationaryMeans",
     "control_variate_mean",
-    "stationarity_controls",
-    "stationary_means",
-    "SlopeFit",
-    "correction_slope",
     "fit_log_slope",
     "fit_polynomial",
+    "stationarity_controls",
+    "stationary_means",
+    # Least-squares slope fits with standard errors (rates and orders)
+    "SlopeFit",
+    "correction_slope",
     "linear_fit",
     "log_linear_slope",
     "log_log_slope",
-    "steps_for_tolerance",
-    "uniform_cdf",
-    "wasserstein_1d",
 ]

@@ -41,6 +41,12 @@ sequential recurrences to a few :math:`d\,\varepsilon` times the iterate scale p
 compare with :mod:`revsgd.theory.reference`). If a product overflows (a family that is not a
 contraction), the result is recomputed by the plain loop so that what is returned is what
 exact sequential IEEE arithmetic gives, never a NaN from ``inf * 0``.
+
+References:
+    G. E. Blelloch, "Prefix sums and their applications", Technical Report CMU-CS-90-190,
+    Carnegie Mellon University, 1990 (scans of an associative composition).
+    N. J. Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., SIAM 2002, ch. 3
+    (round-off of products and sums associated differently).
 """
 
 from __future__ import annotations

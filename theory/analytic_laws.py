@@ -13,6 +13,12 @@ r"""Cumulative distribution functions of the closed-form stationary laws (THEORY
   :math:`F(x) = \tfrac{2}{\pi} \arcsin \sqrt{x}`.
 
 All are vectorized and return 0 left of the support and 1 right of it.
+
+References:
+    J. E. Hutchinson, "Fractals and self-similarity", Indiana Univ. Math. J. 30(5), 1981
+    (the Cantor law as the invariant measure of :math:`x/3,\ x/3 + 2/3`).
+    W. Feller, *An Introduction to Probability Theory and Its Applications*, vol. I, 3rd ed.,
+    Wiley 1968, ch. III (the arcsine law).
 """
 
 from __future__ import annotations
@@ -27,7 +33,23 @@ _DIGITS = 40  # 3^-40 < 1e-19: below double resolution on [0, 1]
 
 
 def cantor_cdf(x) -> np.ndarray:
-    """The Cantor function, exact to double precision on [0, 1] (digit expansion).
+    r"""The Cantor function, exact to double precision on [0, 1] (digit expansion).
+
+    .. math::
+
+        F(x) = \sum_{k < k^*} \frac{t_k}{2}\, 2^{-k} + 2^{-k^*}, \qquad
+        x = \sum_k t_k 3^{-k},\ k^* = \min\{k : t_k = 1\}
+
+    (no last term when no digit is 1), over 40 ternary digits (:math:`3^{-40} < 10^{-19}`).
+
+    Args:
+        x: a float or an array of any shape.
+
+    Returns:
+        :math:`F(x)`, a float array of the shape of ``x``; 0 below 0, 1 above 1.
+
+    Raises:
+        TypeError: non-numeric ``x``; ValueError: non-finite entries.
 
     Example:
         >>> cantor_cdf([0.0, 0.25, 1 / 3, 0.5, 1.0])
@@ -52,7 +74,26 @@ def cantor_cdf(x) -> np.ndarray:
 
 
 def uniform_cdf(x, a=0.0, b=1.0) -> np.ndarray:
-    """CDF of the uniform law on ``[a, b]`` (``a < b``)."""
+    r"""CDF of the uniform law on ``[a, b]``.
+
+    .. math::
+
+        F(x) = \min\Bigl(1, \max\Bigl(0, \frac{x - a}{b - a}\Bigr)\Bigr) .
+
+    Args:
+        x: a float or an array of any shape.
+        a, b: the ends of the support, ``a < b``.
+
+    Returns:
+        :math:`F(x)`, a float array of the shape of ``x``.
+
+    Raises:
+        TypeError: non-numeric ``x``; ValueError: non-finite ``x``, or ``a >= b``.
+
+    Example:
+        >>> uniform_cdf([-1.0, 0.0, 0.5, 2.0], a=-1.0, b=1.0)
+        array([0.  , 0.5 , 0.75, 1.  ])
+    """
     x = as_finite_array(x, "x")
     if not float(a) < float(b):
         raise ValueError(f"need a < b for a uniform law on [a, b], got a = {a}, b = {b}")
@@ -60,6 +101,24 @@ def uniform_cdf(x, a=0.0, b=1.0) -> np.ndarray:
 
 
 def arcsine_cdf(x) -> np.ndarray:
-    r"""CDF :math:`\tfrac{2}{\pi}\arcsin\sqrt{x}` of the arcsine law on [0, 1]."""
+    r"""CDF of the arcsine law on [0, 1] (mean 1/2 and variance 1/8, as the Cantor law).
+
+    .. math::
+
+        F(x) = \frac{2}{\pi} \arcsin \sqrt{x} \quad (0 \le x \le 1) .
+
+    Args:
+        x: a float or an array of any shape (clipped to [0, 1]).
+
+    Returns:
+        :math:`F(x)`, a float array of the shape of ``x``.
+
+    Raises:
+        TypeError: non-numeric ``x``; ValueError: non-finite entries.
+
+    Example:
+        >>> arcsine_cdf([0.0, 0.5, 1.0])
+        array([0. , 0.5, 1. ])
+    """
     x = as_finite_array(x, "x")
     return 2.0 / np.pi * np.arcsin(np.sqrt(np.clip(x, 0.0, 1.0)))

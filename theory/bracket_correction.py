@@ -113,8 +113,24 @@ __all__ = [
 
 
 class CorrectedForward(NamedTuple):
-    r"""One corrected word: ``corrected`` :math:`= z_n = x_n + h^2 S(x_0)`,
-    ``forward`` :math:`= x_n`, ``bracket`` :math:`= S(x_0)`, all of shape ``(d,)``."""
+    r"""One corrected word (:func:`corrected_forward`), each of shape ``(d,)``.
+
+    .. math::
+
+        \mathtt{corrected} = z_n = x_n + h^2 S(x_0), \qquad \mathtt{forward} = x_n, \qquad
+        \mathtt{bracket} = S(x_0) .
+
+    Args:
+        corrected, forward, bracket: the fields, in this order.
+
+    Raises:
+        Nothing: the fields are stored as given.
+
+    Example:
+        >>> out = CorrectedForward(np.array([0.18]), np.array([0.2]), np.array([-2.0]))
+        >>> out.corrected - out.forward
+        array([-0.02])
+    """
 
     corrected: np.ndarray
     forward: np.ndarray
@@ -331,6 +347,14 @@ def corrected_forward_windows(oracle, lr, idx, x0, window) -> np.ndarray:
     Raises:
         TypeError, ValueError: as :func:`corrected_forward`; also a non-integer ``window``,
             ``window < 1`` or a ``window`` that does not divide ``n``.
+
+    Example:
+        >>> class Two:  # L_0 = x^2/2, L_1 = (x - 1)^2
+        ...     K, dim = 2, 1
+        ...     def gradient(self, k, x): return np.array([1.0, 2.0])[k] * (x - k)
+        ...     def hvp(self, k, x, v): return np.array([1.0, 2.0])[k] * v
+        >>> corrected_forward_windows(Two(), 0.1, [0, 1, 0, 1], np.zeros(1), 2)[:, 0]  # z_1 = 0.2 - 0.01 * 2
+        array([0.    , 0.18  , 0.3096])
     """
     idx, x0 = _prepare(oracle, idx, x0, "x0")
     lr = as_positive_float(lr, "lr")

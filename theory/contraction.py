@@ -57,13 +57,55 @@ def _check_steps(n) -> np.ndarray | int:
 
 
 def cauchy_bound(rho, C, n):
-    r""":math:`\rho^n C`, the bound on :math:`|y_{n+1} - y_n|` (``n`` an int or int array)."""
+    r""":math:`\rho^n C`, the bound of C1 on the backward increment :math:`|y_{n+1} - y_n|`.
+
+    .. math::
+
+        |y_{n+1} - y_n| \le \rho^n |T_{\xi_{n+1}}(x_0) - x_0| \le \rho^n C .
+
+    Args:
+        rho: the contraction factor, in [0, 1).
+        C: :math:`\max_k |T_k(x_0) - x_0| \ge 0`.
+        n: a step number, or an array of them (non-negative integers).
+
+    Returns:
+        :math:`\rho^n C`, a float for an int ``n``, else an array of the shape of ``n``.
+
+    Raises:
+        TypeError: non-numeric ``rho`` or ``C``, a non-integer ``n``.
+        ValueError: ``rho`` outside [0, 1), ``C < 0``, a negative ``n`` or an array ``n`` that
+            does not hold non-negative integers.
+
+    Example:
+        >>> cauchy_bound(0.5, 2.0, [0, 1, 3])
+        array([2.  , 1.  , 0.25])
+    """
     rho, C = _check_rho_C(rho, C)
     return np.power(rho, _check_steps(n)) * C
 
 
 def limit_bound(rho, C, n):
-    r""":math:`\rho^n C / (1 - \rho)`, the bound on :math:`|y_n - y_\infty|`."""
+    r""":math:`\rho^n C / (1 - \rho)`, the bound of C1 on the distance :math:`|y_n - y_\infty|`.
+
+    .. math::
+
+        |y_n - y_\infty| \le \sum_{j \ge n} |y_{j+1} - y_j| \le \frac{\rho^n C}{1 - \rho} .
+
+    Args:
+        rho: the contraction factor, in [0, 1).
+        C: :math:`\max_k |T_k(x_0) - x_0| \ge 0`.
+        n: a step number, or an array of them (non-negative integers).
+
+    Returns:
+        the bound, a float for an int ``n``, else an array of the shape of ``n``.
+
+    Raises:
+        TypeError, ValueError: as :func:`cauchy_bound`.
+
+    Example:
+        >>> float(limit_bound(0.5, 1.0, 3))
+        0.25
+    """
     rho, C = _check_rho_C(rho, C)
     return np.power(rho, _check_steps(n)) * C / (1.0 - rho)
 
@@ -75,6 +117,21 @@ def steps_for_tolerance(rho, C, tol) -> int:
 
         n = \max\Bigl(0, \Bigl\lceil \frac{\log(\mathrm{tol}(1-\rho)/C)}{\log \rho}
         \Bigr\rceil\Bigr)
+
+    (the ceiling is then corrected by exact comparisons, so rounding in the logarithms never
+    gives a depth one too small or too large).
+
+    Args:
+        rho: the contraction factor, in [0, 1).
+        C: :math:`\max_k |T_k(x_0) - x_0| \ge 0`.
+        tol: the distance to the limit asked for, > 0.
+
+    Returns:
+        the depth :math:`n`, an int (0 when :math:`C/(1-\rho) \le \mathrm{tol}`).
+
+    Raises:
+        TypeError: non-numeric ``rho``, ``C`` or ``tol``.
+        ValueError: ``rho`` outside [0, 1), ``C < 0`` or ``tol <= 0``.
 
     Example:
         >>> steps_for_tolerance(0.5, 1.0, 1e-3)
@@ -100,6 +157,22 @@ def contraction_factor(family) -> float:
 
     All maps count, not only those with positive probability, because C1 is a statement
     about every index sequence.
+
+    Args:
+        family: a :class:`revsgd.theory.Family`.
+
+    Returns:
+        :math:`\rho`, a float (it may be >= 1: this function certifies nothing; see
+        :func:`certify`).
+
+    Raises:
+        TypeError: ``family`` is not a Family.
+        ValueError: ``family.lipschitz()`` is not a finite array of shape ``(K,)``.
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> contraction_factor(AffineFamily([[[0.5]], [[-0.8]]], [[0.0], [1.0]]))
+        0.8
     """
     check_family(family)
     lip = as_finite_array(family.lipschitz(), "family.lipschitz()", shape=(family.K,))
@@ -107,7 +180,28 @@ def contraction_factor(family) -> float:
 
 
 def displacement_constant(family, x0) -> float:
-    r""":math:`C = \max_k |T_k(x_0) - x_0|`."""
+    r""":math:`C = \max_k |T_k(x_0) - x_0|`, how far one map moves the start point.
+
+    .. math::
+
+        C = \max_{k = 0..K-1} |T_k(x_0) - x_0|_2 .
+
+    Args:
+        family: a :class:`revsgd.theory.Family`.
+        x0: the start point, shape ``(d,)``.
+
+    Returns:
+        :math:`C \ge 0`, a float.
+
+    Raises:
+        TypeError: ``family`` is not a Family, or a non-numeric ``x0``.
+        ValueError: ``x0`` of the wrong shape or with non-finite entries.
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> displacement_constant(AffineFamily([[[0.5]], [[0.5]]], [[0.0], [2.0]]), [1.0])
+        1.5
+    """
     check_family(family)
     x0 = check_point(family, x0)
     ks = np.arange(family.K)
@@ -119,9 +213,28 @@ def displacement_constant(family, x0) -> float:
 class ContractionCertificate:
     r"""A certified pair :math:`(\rho, C)` for a family at a start point :math:`x_0`.
 
+    .. math::
+
+        \rho = \max_k \operatorname{Lip}(T_k) < 1, \qquad C = \max_k |T_k(x_0) - x_0|;
+
+    ``cauchy(n)`` is :math:`\rho^n C`, ``limit(n)`` is :math:`\rho^n C/(1-\rho)` and
+    ``steps_for(tol)`` the least depth whose ``limit`` is at most ``tol``.
+
     Attributes:
         rho: the contraction factor, in [0, 1).
         C: :math:`\max_k |T_k(x_0) - x_0|`.
+
+    Args:
+        rho, C: the attributes.
+
+    Raises:
+        TypeError: non-numeric ``rho`` or ``C``.
+        ValueError: ``rho`` outside [0, 1) or ``C < 0``.
+
+    Example:
+        >>> cert = ContractionCertificate(0.5, 1.0)
+        >>> float(cert.cauchy(2)), float(cert.limit(2)), cert.steps_for(1e-3)
+        (0.25, 0.5, 11)
     """
 
     rho: float
@@ -144,11 +257,33 @@ class ContractionCertificate:
 
 
 def certify(family, x0) -> ContractionCertificate:
-    """The :class:`ContractionCertificate` of ``family`` at ``x0``.
+    r"""The :class:`ContractionCertificate` :math:`(\rho, C)` of ``family`` at ``x0`` (C1).
+
+    .. math::
+
+        \rho = \max_k \operatorname{Lip}(T_k) < 1, \qquad C = \max_k |T_k(x_0) - x_0| .
+
+    Args:
+        family: a :class:`revsgd.theory.Family` whose ``lipschitz()`` bounds hold where it is
+            iterated.
+        x0: the start point, shape ``(d,)``.
+
+    Returns:
+        a :class:`ContractionCertificate`.
 
     Raises:
+        TypeError: ``family`` is not a Family, or a non-numeric ``x0``.
         ValueError: if some map has Lipschitz constant >= 1 (no uniform contraction; the
-            message names the map and its constant).
+            message names the map and its constant), or a bad ``x0``.
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> certify(AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]]), [0.0])
+        ContractionCertificate(rho=0.5, C=0.5)
+        >>> certify(AffineFamily([[[2.0]]], [[0.0]]), [0.0])
+        Traceback (most recent call last):
+        ...
+        ValueError: family is not a uniform contraction: map 0 has Lipschitz constant 2 >= 1, so the bounds of C1 do not apply
     """
     check_family(family)
     lip = as_finite_array(family.lipschitz(), "family.lipschitz()", shape=(family.K,))

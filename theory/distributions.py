@@ -9,6 +9,17 @@ r"""Comparing whole distributions from samples (scipy-based).
 * :func:`ks_one_sample`: one-sample KS against an analytic CDF (1-D).
 * :func:`wasserstein_1d` and :func:`sliced_wasserstein`: :math:`W_1` in 1-D, and its average
   over seeded random unit directions in d > 1 (a lower bound on :math:`W_1`).
+
+References:
+    F. J. Massey, "The Kolmogorov-Smirnov test for goodness of fit", J. Amer. Statist.
+    Assoc. 46(253), 1951.
+    S. Holm, "A simple sequentially rejective multiple test procedure", Scand. J. Statist.
+    6(2), 1979.
+    G. J. Szekely, M. L. Rizzo, "Energy statistics: a class of statistics based on
+    distances", J. Statist. Plann. Inference 143(8), 2013 (the energy distance and its
+    permutation test).
+    N. Bonneel, J. Rabin, G. Peyre, H. Pfister, "Sliced and Radon Wasserstein barycenters of
+    measures", J. Math. Imaging Vision 51(1), 2015 (sliced Wasserstein distance).
 """
 
 from __future__ import annotations
@@ -21,19 +32,35 @@ import scipy.stats
 
 from revsgd.theory._validate import as_finite_array, as_generator, as_positive_int
 
-__all__ = [
-    "TestResult",
-    "energy_test",
-    "ks_one_sample",
-    "ks_two_sample",
-    "sliced_wasserstein",
-    "wasserstein_1d",
-]
+__all__ = ["TestResult", "energy_test", "ks_one_sample", "ks_two_sample", "sliced_wasserstein", "wasserstein_1d"]
 
 
 @dataclass(frozen=True)
 class TestResult:
-    """A test statistic and its p-value (``details`` holds per-coordinate values if any)."""
+    r"""A test statistic and its p-value (``details`` holds per-coordinate values if any).
+
+    .. math::
+
+        \text{reject the null at level } \alpha \iff \mathtt{pvalue} < \alpha .
+
+    Attributes:
+        statistic: the test statistic (KS: the largest per-coordinate :math:`D`; energy:
+            :math:`\mathcal{E}`).
+        pvalue: the (family-wise adjusted) p-value.
+        details: a dict of further values (per-coordinate statistics and p-values, the number of
+            permutations), empty when there are none.
+
+    Args:
+        statistic, pvalue, details: the attributes, in this order.
+
+    Raises:
+        Nothing: the fields are stored as given (the tests compute them).
+
+    Example:
+        >>> res = TestResult(0.1, 0.5, {})
+        >>> res.pvalue < 0.01
+        False
+    """
 
     statistic: float
     pvalue: float
@@ -61,7 +88,31 @@ def _samples(x, y) -> tuple[np.ndarray, np.ndarray]:
 
 
 def ks_two_sample(x, y, correction: str = "holm") -> TestResult:
-    """Per-coordinate two-sample KS tests with a family-wise correction.
+    r"""Per-coordinate two-sample KS tests with a family-wise correction.
+
+    .. math::
+
+        D_j = \sup_t |F^{x}_{j}(t) - F^{y}_{j}(t)|, \qquad
+        \tilde p_{(i)} = \max_{l \le i} \min\bigl(1, (d - l + 1)\, p_{(l)}\bigr) \ \text{(Holm)},
+        \qquad \tilde p_j = \min(1, d\, p_j) \ \text{(Bonferroni)},
+
+    with :math:`F^x_j` the empirical CDF of coordinate :math:`j` of ``x`` and
+    :math:`p_{(1)} \le \dots \le p_{(d)}` the sorted per-coordinate p-values; the reported
+    p-value is :math:`\min_j \tilde p_j`, so rejecting when it is below :math:`\alpha` has
+    family-wise false-alarm rate at most :math:`\alpha`.
+
+    Args:
+        x, y: samples of shape ``(n, d)`` and ``(m, d)`` (or 1-D), at least one row each.
+        correction: ``"holm"`` (default) or ``"bonferroni"``.
+
+    Returns:
+        a :class:`TestResult`: the largest :math:`D_j`, the smallest adjusted p-value, and in
+        ``details`` the per-coordinate ``statistics``, ``pvalues`` and ``adjusted`` p-values.
+
+    Raises:
+        TypeError: non-numeric samples.
+        ValueError: non-finite entries, a wrong shape, an empty sample, dimensions that differ,
+            or an unknown ``correction``.
 
     Example:
         >>> rng = np.random.default_rng(0)
@@ -114,12 +165,15 @@ def energy_test(x, y, permutations: int = 199, rng=None) -> TestResult:
     Returns:
         a :class:`TestResult` with the statistic and the p-value (1 + #{E_perm >= E}) / (1 + B).
 
-    Example:
+    Raises:
+        TypeError: non-numeric samples, a non-integer ``permutations``, a bad ``rng``.
+        ValueError: non-finite entries, a wrong shape, an empty sample, dimensions that
+            differ, or ``permutations < 1``.
 
-    >>> import numpy as np
-    >>> g = np.random.default_rng(0)
-    >>> energy_test(g.normal(size=(50, 2)), g.normal(size=(60, 2)), rng=1).pvalue > 0.01
-    True
+    Example:
+        >>> g = np.random.default_rng(0)
+        >>> energy_test(g.normal(size=(50, 2)), g.normal(size=(60, 2)), rng=1).pvalue > 0.01
+        True
     """
     x, y = _samples(x, y)
     B = as_positive_int(permutations, "permutations")
@@ -144,7 +198,31 @@ def energy_test(x, y, permutations: int = 199, rng=None) -> TestResult:
 
 
 def ks_one_sample(x, cdf) -> TestResult:
-    """One-sample KS test of 1-D draws ``x`` against the callable ``cdf``."""
+    r"""One-sample KS test of 1-D draws ``x`` against the callable ``cdf``.
+
+    .. math::
+
+        D = \sup_t |F_x(t) - F(t)|, \qquad p = \Pr(D_{\text{null}} \ge D)
+
+    (scipy's exact or asymptotic distribution of :math:`D` under the null).
+
+    Args:
+        x: a non-empty 1-D sample (or ``(n, 1)``).
+        cdf: the vectorized CDF :math:`F` of the null law.
+
+    Returns:
+        a :class:`TestResult` with :math:`D` and :math:`p` (``details`` empty).
+
+    Raises:
+        TypeError: non-numeric ``x`` or a ``cdf`` that is not callable.
+        ValueError: non-finite entries, or ``x`` empty or not 1-D.
+
+    Example:
+        >>> from revsgd.theory.analytic_laws import uniform_cdf
+        >>> draws = np.random.default_rng(0).uniform(size=400)
+        >>> ks_one_sample(draws, uniform_cdf).pvalue > 0.01
+        True
+    """
     x = as_finite_array(x, "x")
     x = x[:, 0] if x.ndim == 2 and x.shape[1] == 1 else x
     if x.ndim != 1 or x.size == 0:
@@ -156,7 +234,26 @@ def ks_one_sample(x, cdf) -> TestResult:
 
 
 def wasserstein_1d(x, y) -> float:
-    """:math:`W_1` between the empirical laws of two 1-D samples."""
+    r""":math:`W_1` between the empirical laws of two 1-D samples.
+
+    .. math::
+
+        W_1(\mu_x, \mu_y) = \int_{\mathbb{R}} |F_x(t) - F_y(t)|\, dt .
+
+    Args:
+        x, y: 1-D samples (or ``(n, 1)`` and ``(m, 1)``), at least one point each.
+
+    Returns:
+        the distance, a float.
+
+    Raises:
+        TypeError: non-numeric samples.
+        ValueError: non-finite entries, an empty sample, or a dimension other than 1.
+
+    Example:
+        >>> wasserstein_1d([0.0, 1.0], [1.0, 2.0])
+        1.0
+    """
     x, y = _samples(x, y)
     if x.shape[1] != 1:
         raise ValueError(f"x and y must be 1-D samples, got dimension {x.shape[1]}")
@@ -164,7 +261,33 @@ def wasserstein_1d(x, y) -> float:
 
 
 def sliced_wasserstein(x, y, directions: int = 50, rng=None) -> float:
-    r"""Mean over random unit directions :math:`u` of :math:`W_1(u^\top x, u^\top y)` (<= :math:`W_1`)."""
+    r"""Mean over random unit directions :math:`u` of :math:`W_1(u^\top x, u^\top y)` (<= :math:`W_1`).
+
+    .. math::
+
+        SW_1(\mu_x, \mu_y) = \frac{1}{L} \sum_{l=1}^{L} W_1(u_l^\top \mu_x, u_l^\top \mu_y)
+        \le W_1(\mu_x, \mu_y), \qquad u_l \sim \text{uniform on the sphere},
+
+    since every projection :math:`x \mapsto u^\top x` is 1-Lipschitz.
+
+    Args:
+        x, y: samples of shape ``(n, d)`` and ``(m, d)``.
+        directions: the number :math:`L` of random directions, >= 1.
+        rng: seed or ``numpy.random.Generator`` of the directions.
+
+    Returns:
+        the estimate, a float.
+
+    Raises:
+        TypeError: non-numeric samples, a non-integer ``directions``, a bad ``rng``.
+        ValueError: non-finite entries, a wrong shape, an empty sample, dimensions that differ,
+            or ``directions < 1``.
+
+    Example:
+        >>> x = np.random.default_rng(0).normal(size=(100, 2))
+        >>> sliced_wasserstein(x, x, rng=0), sliced_wasserstein(x, x + [1.0, 0.0], rng=0) <= 1.0
+        (0.0, True)
+    """
     x, y = _samples(x, y)
     L = as_positive_int(directions, "directions")
     U = as_generator(rng).standard_normal((L, x.shape[1]))

@@ -205,7 +205,11 @@ def backward_ensemble(family, words, x0) -> Ensemble:
 
 
 def sample_word_array(family, m, n, rng=None) -> np.ndarray:
-    """``(m, n)`` i.i.d. map indices with law ``family.probs`` (one word per row).
+    r"""``(m, n)`` i.i.d. map indices with law ``family.probs`` (one word per row).
+
+    .. math::
+
+        \Pr(\mathtt{words}[i, t] = k) = p_k, \quad \text{independently over } i, t .
 
     Args:
         family: a :class:`revsgd.theory.Family`.
@@ -214,6 +218,11 @@ def sample_word_array(family, m, n, rng=None) -> np.ndarray:
 
     Returns:
         ``(m, n)`` int64 array.
+
+    Raises:
+        TypeError: ``family`` is not a :class:`revsgd.theory.Family`, a non-integer ``m`` or
+            ``n``, or a bad ``rng``.
+        ValueError: ``m < 1`` or ``n < 0``.
 
     Example:
         >>> from revsgd.theory.family import AffineFamily
@@ -229,7 +238,12 @@ def sample_word_array(family, m, n, rng=None) -> np.ndarray:
 
 
 def sample_forward_ensemble(family, m, n, x0, rng=None, record=None) -> Ensemble:
-    """:func:`forward_ensemble` on fresh i.i.d. words from ``family.probs``.
+    r""":func:`forward_ensemble` on fresh i.i.d. words from ``family.probs``.
+
+    .. math::
+
+        x^{(i)}_n = T_{\xi^{(i)}_n} \circ \dots \circ T_{\xi^{(i)}_1}(x_0), \qquad
+        \xi^{(i)}_t \overset{\text{iid}}{\sim} p .
 
     Args:
         family: a :class:`revsgd.theory.Family`; m: chains, >= 1; n: steps, >= 0.
@@ -238,6 +252,9 @@ def sample_forward_ensemble(family, m, n, x0, rng=None, record=None) -> Ensemble
 
     Returns:
         an :class:`~revsgd.theory.run.Ensemble`.
+
+    Raises:
+        TypeError / ValueError: as :func:`sample_word_array` and :func:`forward_ensemble`.
 
     Example:
         >>> from revsgd.theory.family import AffineFamily
@@ -249,7 +266,14 @@ def sample_forward_ensemble(family, m, n, x0, rng=None, record=None) -> Ensemble
 
 
 def sample_backward_ensemble(family, m, n, x0, rng=None) -> Ensemble:
-    """:func:`backward_ensemble` on fresh i.i.d. words from ``family.probs``.
+    r""":func:`backward_ensemble` on fresh i.i.d. words from ``family.probs``.
+
+    .. math::
+
+        y^{(i)}_n = T_{\xi^{(i)}_1} \circ \dots \circ T_{\xi^{(i)}_n}(x_0), \qquad
+        \xi^{(i)}_t \overset{\text{iid}}{\sim} p,
+
+    by C2 a sample of the same law as the forward end points.
 
     Args:
         family: a :class:`revsgd.theory.Family`; m: chains, >= 1; n: steps, >= 0.
@@ -257,6 +281,9 @@ def sample_backward_ensemble(family, m, n, x0, rng=None) -> Ensemble:
 
     Returns:
         an :class:`~revsgd.theory.run.Ensemble` of the backward end points.
+
+    Raises:
+        TypeError / ValueError: as :func:`sample_word_array` and :func:`backward_ensemble`.
 
     Example:
         >>> from revsgd.theory.family import AffineFamily

@@ -1,27 +1,21 @@
 r"""Families of maps, and the gradient oracles whose steps make them.
 
 A *family* is K maps :math:`T_1, \dots, T_K` on :math:`\mathbb{R}^d` with selection
-probabilities :math:`p_1, \dots, p_K`. Anything with the attributes ``K``, ``dim``,
-``probs`` and the methods ``apply`` and ``lipschitz`` is a family (:class:`Family`), so
-nonlinear gradient-step families plug into the same iteration functions as the affine ones.
+probabilities :math:`p_1, \dots, p_K`: anything with ``K``, ``dim``, ``probs``, ``apply`` and
+``lipschitz`` (:class:`Family`), so nonlinear gradient-step families plug into the same
+iteration functions as the affine ones. **Batching** (every family, and the oracles below):
+``apply(k, x)`` with an int ``k`` and ``x`` of shape ``(d,)`` returns :math:`T_k(x)`, shape
+``(d,)``; with an int array ``k`` of shape ``(m,)`` and ``x`` of shape ``(m, d)`` it maps row
+``i`` by its own map, :math:`(T_{k_i}(x_i))_i`, shape ``(m, d)``. ``lipschitz()`` returns a
+``(K,)`` array of (upper bounds on) the Euclidean Lipschitz constants, on the region where
+the family is meant to be used.
 
-**Contract of** ``apply(k, x)`` (every family, and the oracles below, batch the same way):
-
-* ``k`` an int and ``x`` of shape ``(d,)``: returns :math:`T_k(x)`, shape ``(d,)``;
-* ``k`` an int array of shape ``(m,)`` and ``x`` of shape ``(m, d)``: row ``i`` is mapped by
-  its own map, returns :math:`(T_{k_i}(x_i))_i`, shape ``(m, d)``.
-
-``lipschitz()`` returns a ``(K,)`` array of (upper bounds on) the Lipschitz constants in the
-Euclidean norm, on the region where the family is meant to be used.
-
-**Gradient oracles.** K batch losses :math:`L_1, \dots, L_K` on :math:`\mathbb{R}^d` seen
-through ``gradient(k, x)`` :math:`= \nabla L_k(x)` and ``hvp(k, x, v)``
-:math:`= \nabla^2 L_k(x)\, v` (:class:`GradientOracle`), batched as ``apply``: an int ``k``
-with ``x`` and ``v`` of shape ``(d,)`` gives shape ``(d,)``; an int array ``k`` of shape
-``(m,)`` with ``x`` and ``v`` of shape ``(m, d)`` gives row ``i`` for batch ``k[i]`` at
-``x[i]`` (and ``v[i]``), shape ``(m, d)``. An oracle validates its input (ValueError or
-TypeError naming ``k``, ``x`` or ``v``). Optional, and used by :class:`GradientSteps` when
-present:
+**Gradient oracles.** K batch losses :math:`L_1, \dots, L_K` seen through ``gradient(k, x)``
+:math:`= \nabla L_k(x)` and ``hvp(k, x, v)`` :math:`= \nabla^2 L_k(x)\, v`
+(:class:`GradientOracle`), batched as ``apply`` (``v`` has the shape of ``x``; row ``i`` is
+batch ``k[i]`` at ``x[i]``). An oracle validates its input (ValueError or TypeError naming
+``k``, ``x`` or ``v``); the learning rate is not part of it (:class:`GradientSteps` holds
+it). Optional, and used by :class:`GradientSteps` when present:
 
 * ``strong_convexity()`` and ``smoothness()``: per-batch curvature bounds, a float or a
   ``(K,)`` array each, with :math:`\mu_k I \preceq \nabla^2 L_k(x) \preceq L_k I` at every
@@ -30,8 +24,6 @@ present:
 * ``unchecked_gradient(k, x)``: the batched form of ``gradient`` for input that the caller
   has validated (``k`` int64 of shape ``(m,)`` in range, ``x`` finite float64 of shape
   ``(m, d)``), so that a step validates once.
-
-The learning rate is not part of an oracle: :class:`GradientSteps` holds it.
 
 References:
     B. Dherin et al., "Training in reverse: How iteration order influences convergence
@@ -54,7 +46,20 @@ __all__ = ["AffineFamily", "Family", "GradientOracle", "GradientSteps", "check_f
 
 @runtime_checkable
 class Family(Protocol):
-    """Structural interface of a family of K maps on R^d (see the module docstring)."""
+    r"""Structural interface of K maps :math:`T_k` on :math:`\mathbb{R}^d` (module docstring).
+
+    .. math:: \Pr(\xi = k) = p_k, \qquad \operatorname{Lip}(T_k) \le \mathtt{lipschitz()}_k .
+
+    Args:
+        k, x (of ``apply``): an int with a point ``(dim,)`` (:math:`T_k(x)`), or ``(m,)`` ints with ``(m, dim)`` points (rows :math:`T_{k_i}(x_i)`).
+
+    Raises:
+        ValueError, TypeError: an implementation's, for a bad ``k`` or ``x``.
+
+    Example:
+        >>> isinstance(AffineFamily([[[0.5]]], [[0.0]]), Family), isinstance("maps", Family)
+        (True, False)
+    """
 
     K: int
     dim: int
@@ -69,11 +74,15 @@ class Family(Protocol):
 
 @runtime_checkable
 class GradientOracle(Protocol):
-    """Structural interface of K batch losses seen through gradients and HVPs (module docstring).
+    r"""Structural interface of K batch losses seen through gradients and HVPs (module docstring).
+
+    .. math:: \mathtt{gradient}(k, x) = \nabla L_k(x), \qquad \mathtt{hvp}(k, x, v) = \nabla^2 L_k(x)\, v .
 
     Args:
-        k, x, v (of ``gradient`` and ``hvp``): an int batch index with points of shape
-            ``(dim,)``, or an int array of shape ``(m,)`` with points of shape ``(m, dim)``.
+        k, x, v (of ``gradient`` and ``hvp``): an int with points ``(dim,)``, or ``(m,)`` ints with ``(m, dim)``.
+
+    Raises:
+        ValueError, TypeError: an implementation's, for a bad ``k``, ``x`` or ``v``.
 
     Example:
         >>> class Two:  # L_0 = x^2/2, L_1 = (x - 1)^2
@@ -104,10 +113,8 @@ def check_family(family, name: str = "family") -> None:
         TypeError: ``family`` lacks one of ``K``, ``dim``, ``probs``, ``apply``, ``lipschitz``.
 
     Example:
-        >>> check_family(AffineFamily([[[0.5]]], [[0.0]]))
         >>> check_family("maps")
         Traceback (most recent call last):
-        ...
         TypeError: family must provide K, dim, probs, apply and lipschitz (a theory.Family), got str
     """
     if not isinstance(family, Family):
@@ -124,6 +131,9 @@ def check_oracle(oracle, name: str = "oracle", *, hvp: bool = True) -> None:
         oracle: the object to check; name: its name in the message.
         hvp: whether ``hvp(k, x, v)`` is required (the steps need only ``gradient``).
 
+    Returns:
+        None: it checks that the members exist, not what they compute.
+
     Raises:
         TypeError: ``oracle`` lacks ``K``, ``dim``, ``gradient`` (or ``hvp``, if required).
 
@@ -134,7 +144,6 @@ def check_oracle(oracle, name: str = "oracle", *, hvp: bool = True) -> None:
         >>> check_oracle(Grad(), hvp=False)
         >>> check_oracle(Grad())  # doctest: +ELLIPSIS
         Traceback (most recent call last):
-        ...
         TypeError: oracle must provide K, dim, gradient(k, x) and hvp(k, x, v) (a revsgd.theory.GradientOracle), got Grad ...
     """
     needed = ("K", "dim", "gradient", "hvp") if hvp else ("K", "dim", "gradient")
@@ -165,8 +174,7 @@ def check_point(family, x0, name: str = "x0") -> np.ndarray:
 
 
 def _map_args(k, x, K: int, dim: int):
-    """``(k, x, single)``: an int ``k`` and ``x`` of shape ``(d,)`` (``single``), or an int64
-    ``k`` of shape ``(m,)`` and ``x`` of shape ``(m, d)``; ValueError/TypeError otherwise."""
+    """``(k, x, single)``: int ``k`` with ``x`` ``(d,)`` (single), or int64 ``k`` ``(m,)`` with ``x`` ``(m, d)``."""
     if np.ndim(k) == 0:
         if isinstance(k, (int, np.integer)) and not isinstance(k, bool) and 0 <= k < K:
             k = int(k)
@@ -194,7 +202,6 @@ class AffineFamily:
         ValueError: wrong or mismatched shapes, non-finite entries, K = 0, bad probabilities.
 
     Example:
-        >>> import numpy as np
         >>> fam = AffineFamily(np.array([[[0.5]], [[0.5]]]), np.array([[0.0], [0.5]]))
         >>> fam.apply(1, np.array([1.0]))
         array([1.])
@@ -294,18 +301,16 @@ class GradientSteps:
         \operatorname{Lip}(T_k) \le \max(|1 - h\mu_k|,\ |1 - hL_k|)
         \quad \text{when } \mu_k I \preceq \nabla^2 L_k \preceq L_k I
 
-    (C4: the Jacobian :math:`I - h \nabla^2 L_k` has its eigenvalues in
-    :math:`[1 - hL_k, 1 - h\mu_k]`). ``apply`` batches as every family does; a single point
-    is computed as a batch of one, so both forms give the same bits. ``lipschitz()`` returns
-    the certificate when the oracle supplies ``strong_convexity()`` and ``smoothness()``, and
-    refuses otherwise: no constant is made up.
+    (C4: the Jacobian :math:`I - h \nabla^2 L_k` has its eigenvalues in :math:`[1 - hL_k, 1 -
+    h\mu_k]`). ``apply`` batches as every family does; a single point is computed as a batch
+    of one, so both forms give the same bits. ``lipschitz()`` is the certificate when the
+    oracle supplies ``strong_convexity()`` and ``smoothness()``, and refuses otherwise.
 
     Args:
         oracle: a :class:`GradientOracle` (``hvp`` is not needed), optionally with curvature
             bounds and ``unchecked_gradient`` (module docstring).
         lr: the learning rate :math:`h > 0`.
-        probs: ``(K,)`` selection probabilities, kept as given (not renormalised); uniform
-            when None.
+        probs: ``(K,)`` selection probabilities, kept as given (not renormalised); None: uniform.
 
     Raises:
         TypeError: an oracle without ``K``, ``dim`` or ``gradient``; a non-real ``lr``.
@@ -315,10 +320,9 @@ class GradientSteps:
     Example:
         >>> class Two:  # L_k(x) = c_k (x - k)^2 / 2 with curvature c = (1, 2)
         ...     K, dim, c = 2, 1, np.array([1.0, 2.0])
-        ...     def gradient(self, k, x):  # int k and x (1,), or k (m,) and x (m, 1)
-        ...         return (self.c[k] * (x.T - np.asarray(k))).T
+        ...     def gradient(self, k, x): return (self.c[k] * (x.T - np.asarray(k))).T  # k int or (m,)
         ...     def strong_convexity(self): return self.c
-        ...     def smoothness(self): return self.c
+        ...     smoothness = strong_convexity
         >>> steps = GradientSteps(Two(), 0.25)
         >>> steps.apply(1, np.array([0.0]))  # 0 - 0.25 * 2 (0 - 1)
         array([0.5])
@@ -360,15 +364,13 @@ class GradientSteps:
         r""":math:`x - h \nabla L_k(x)` for one point, or row-wise for ``k`` of shape ``(m,)``.
 
         Args:
-            k: an int in ``0..K-1``, or an int array of shape ``(m,)``.
-            x: shape ``(d,)``, or ``(m, d)`` with an array ``k``.
+            k, x: an int in ``0..K-1`` with ``x`` of shape ``(d,)``, or ``(m,)`` ints with ``(m, d)``.
 
         Returns:
             shape ``(d,)`` or ``(m, d)``.
 
         Raises:
-            TypeError, ValueError: a bad index or point (naming ``k`` or ``x``), or an oracle
-                returning the wrong shape.
+            TypeError, ValueError: a bad ``k`` or ``x`` (named), or an oracle of the wrong shape.
         """
         k, x, single = _map_args(k, x, self.K, self.dim)
         if single:

@@ -68,6 +68,12 @@ class SlopeFit(NamedTuple):
         intercept: :math:`\hat a`.
         points: :math:`n`.
 
+    Args:
+        slope, stderr, intercept, points: the fields, in this order.
+
+    Raises:
+        Nothing: the fields are stored as given (:func:`linear_fit` computes them).
+
     Example:
         >>> SlopeFit(2.0, 0.01, -1.0, 6).slope
         2.0
@@ -216,6 +222,11 @@ def fit_polynomial(lrs, values, cov, powers) -> tuple[np.ndarray, np.ndarray]:
     Returns:
         ``(coefficients, covariance)``: :math:`\hat c` and its covariance :math:`F`.
 
+    Raises:
+        numpy.linalg.LinAlgError: a singular ``cov`` or :math:`A^\top \Sigma^{-1} A` (e.g.
+            fewer distinct step sizes than powers).
+        ValueError: shapes that do not match (the input is not validated further).
+
     Example:
         >>> h = np.array([0.1, 0.2, 0.4])
         >>> coef, F = fit_polynomial(h, 2 * h - h**2, np.eye(3), (1, 2))
@@ -248,6 +259,12 @@ def fit_log_slope(lrs, vectors, cov) -> tuple[float, float, np.ndarray]:
         ``(p, se(p), g)`` with ``g`` the ``(n,)`` row of the (linear) GLS map, so that
         moving each :math:`\log|b_i|` by at most :math:`\delta_i` moves p by at most
         :math:`\sum_i |g_i| \delta_i`.
+
+    Raises:
+        numpy.linalg.LinAlgError: a singular covariance of the logarithms or design (e.g.
+            fewer than 3 distinct step sizes).
+        ValueError: ``vectors`` not 2-D, or shapes that do not match (the input is not
+            validated further; a zero vector gives non-finite results).
 
     Example:
         >>> h = 0.01 * 2.0 ** np.arange(4)

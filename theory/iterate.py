@@ -45,14 +45,7 @@ from revsgd.theory.engine import Positions, certified_run, wavefront
 from revsgd.theory.family import AffineFamily, check_family, check_point
 from revsgd.theory.run import Run, check_record
 
-__all__ = [
-    "backward",
-    "backward_at",
-    "backward_certified",
-    "backward_last",
-    "forward",
-    "forward_last",
-]
+__all__ = ["backward", "backward_at", "backward_certified", "backward_last", "forward", "forward_last"]
 
 
 def _prepare(family, word, x0):
@@ -153,6 +146,9 @@ def forward_last(family, word, x0) -> np.ndarray:
     Returns:
         ``(d,)`` array, :math:`x_n` (``x0`` for an empty word).
 
+    Raises:
+        TypeError / ValueError: a bad family, word or start point (named), as :func:`forward`.
+
     Example:
         >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
@@ -179,6 +175,9 @@ def backward_last(family, word, x0) -> np.ndarray:
 
     Returns:
         ``(d,)`` array, :math:`y_n`.
+
+    Raises:
+        TypeError / ValueError: a bad family, word or start point (named), as :func:`forward`.
 
     Example:
         >>> from revsgd.theory.family import AffineFamily

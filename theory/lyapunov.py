@@ -51,7 +51,15 @@ CLASSES = ("uniformly contracting", "contracting on average", "not contracting",
 
 @dataclass(frozen=True)
 class LyapunovEstimate:
-    """An estimate of the top Lyapunov exponent with a confidence interval.
+    r"""An estimate of the top Lyapunov exponent with a confidence interval.
+
+    .. math::
+
+        \hat\gamma = \frac{1}{R} \sum_{r=1}^{R} \hat\gamma_r, \qquad
+        \hat\gamma \pm t_{R-1,\, (1+c)/2}\, \frac{s}{\sqrt R},
+
+    with :math:`\hat\gamma_r` the estimate of run :math:`r`, :math:`s` their sample standard
+    deviation and :math:`c` the confidence.
 
     Attributes:
         exponent: mean of the per-run estimates.
@@ -59,6 +67,18 @@ class LyapunovEstimate:
         confidence: the level, e.g. 0.99.
         runs, steps: the numbers of independent chains and of factors per chain.
         per_run: the per-run estimates.
+
+    Args:
+        exponent, interval, confidence, runs, steps, per_run: the attributes, in this order.
+
+    Raises:
+        Nothing: the fields are stored as given (:func:`lyapunov_exponent` computes them).
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> est = lyapunov_exponent(AffineFamily([[[0.5]]], [[0.0]]), steps=10, runs=2, rng=0)
+        >>> round(est.exponent, 6), est.runs, est.steps   # log(1/2)
+        (-0.693147, 2, 10)
     """
 
     exponent: float
@@ -78,21 +98,37 @@ def _affine(family, name="family") -> AffineFamily:
 def lyapunov_exponent(family, steps=2000, runs=16, rng=None, confidence=0.99) -> LyapunovEstimate:
     r"""Estimate :math:`\gamma` of the i.i.d. product of the linear parts of ``family``.
 
+    .. math::
+
+        \hat\gamma_r = \frac1n \sum_{j=1}^{n} \log |A_{\xi_j} v_{j-1}|, \qquad
+        v_j = \frac{A_{\xi_j} v_{j-1}}{|A_{\xi_j} v_{j-1}|}, \qquad
+        \gamma = \lim_{n\to\infty} \frac1n \log \|A_{\xi_n} \cdots A_{\xi_1}\| .
+
     Each run draws its own indices with law ``family.probs``, starts from a random unit
-    vector, and accumulates :math:`\frac1n \sum_j \log |A_{\xi_j} v_{j-1}|` with
-    :math:`v_j` re-normalized at every step (all runs advance together, one batched
-    product per step). A product that maps a vector to exactly 0 gives
-    :math:`\gamma = -\infty` for that run (the maps coalesce).
+    vector, and accumulates the logarithms with :math:`v_j` re-normalized at every step (all
+    runs advance together, one batched product per step). A product that maps a vector to
+    exactly 0 gives :math:`\gamma = -\infty` for that run (the maps coalesce).
 
     Args:
         family: an :class:`~revsgd.theory.family.AffineFamily`.
         steps: factors per run, >= 1.
         runs: independent runs, >= 2 (for the interval).
         rng: a Generator or a seed.
-        confidence: level of the two-sided interval, in (0, 1).
+        confidence: level of the two-sided interval, a float in (0, 1).
 
     Returns:
         a :class:`LyapunovEstimate`.
+
+    Raises:
+        TypeError: ``family`` is not an AffineFamily; a non-integer ``steps`` or ``runs``.
+        ValueError: ``steps < 1``, ``runs < 2``, or ``confidence`` not a float in (0, 1).
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> fam = AffineFamily([[[0.25]], [[2.0]]], [[0.0], [0.0]])  # gamma = log(1/2)/2
+        >>> est = lyapunov_exponent(fam, steps=400, runs=4, rng=0)
+        >>> bool(est.interval[1] < 0), est.per_run.shape
+        (True, (4,))
     """
     fam = _affine(family)
     steps = as_positive_int(steps, "steps")
@@ -157,8 +193,29 @@ def backward_increments(family, word, x0) -> np.ndarray:
 def mean_log_lipschitz(family) -> float:
     r""":math:`E \log \operatorname{Lip}(T_\xi) = \sum_k p_k \log \operatorname{Lip}(T_k)`.
 
+    .. math::
+
+        E \log \operatorname{Lip}(T_\xi) = \sum_{k:\, p_k > 0} p_k \log \operatorname{Lip}(T_k)
+        \;\ge\; \gamma \quad \text{(subadditivity; affine maps)}.
+
     Maps with :math:`p_k = 0` do not count; a map with Lipschitz constant 0 gives
     :math:`-\infty`.
+
+    Args:
+        family: a :class:`revsgd.theory.Family` (only ``probs`` and ``lipschitz()`` are used).
+
+    Returns:
+        the mean, a float (possibly ``-inf``).
+
+    Raises:
+        AttributeError: an object without ``probs`` or ``lipschitz`` (the family is not
+            validated here).
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> fam = AffineFamily([[[0.25]], [[2.0]]], [[0.0], [0.0]])
+        >>> round(mean_log_lipschitz(fam), 6)   # (log(1/4) + log 2) / 2
+        -0.346574
     """
     lip = np.asarray(family.lipschitz(), dtype=float)
     p = np.asarray(family.probs, dtype=float)
@@ -169,15 +226,32 @@ def mean_log_lipschitz(family) -> float:
 
 @dataclass(frozen=True)
 class ContractionClass:
-    """How a family contracts, with the evidence.
+    r"""How a family contracts, with the evidence.
+
+    .. math::
+
+        \text{uniformly: } \max_k \operatorname{Lip}(T_k) < 1; \qquad
+        \text{on average: } E \log \operatorname{Lip}(T_\xi) < 0 \ \text{or}\ \gamma < 0 .
 
     Attributes:
         kind: one of :data:`CLASSES`.
-        max_lipschitz: :math:`\\max_k \\operatorname{Lip}(T_k)` over maps with p > 0.
-        mean_log_lipschitz: :math:`E \\log \\operatorname{Lip}(T_\\xi)`.
+        max_lipschitz: :math:`\max_k \operatorname{Lip}(T_k)` over maps with p > 0.
+        mean_log_lipschitz: :math:`E \log \operatorname{Lip}(T_\xi)`.
         lyapunov: the :class:`LyapunovEstimate` (None unless the family is affine and
             not uniformly contracting).
         evidence: one sentence saying what the verdict rests on.
+
+    Args:
+        kind, max_lipschitz, mean_log_lipschitz, lyapunov, evidence: the attributes, in this
+            order.
+
+    Raises:
+        Nothing: the fields are stored as given (:func:`classify` computes them).
+
+    Example:
+        >>> c = ContractionClass(CLASSES[0], 0.5, -0.69, None, "every map is a contraction")
+        >>> c.backward_converges
+        True
     """
 
     kind: str
@@ -196,13 +270,37 @@ def classify(family, steps=2000, runs=16, rng=None, confidence=0.99) -> Contract
     r"""Classify ``family`` as uniformly contracting, contracting on average, or neither.
 
     * uniformly contracting: :math:`\max_k \operatorname{Lip}(T_k) < 1` (C1 applies; exact);
-    * contracting on average: :math:`E\log\operatorname{Lip} < 0` (exact), or, for an affine
-      family, the upper end of the interval for :math:`\gamma` is < 0 (statistical);
-    * not contracting: for an affine family, the lower end of the interval is > 0;
-    * undetermined: the interval contains 0, or the family is not affine and
-      :math:`E\log\operatorname{Lip} \ge 0` (no evidence either way).
+    * contracting on average: :math:`E\log\operatorname{Lip} < -\tau` (exact), or, for an affine
+      family, the upper end of the interval for :math:`\gamma` is :math:`< -\tau` (statistical);
+    * not contracting: for an affine family, the lower end of the interval is :math:`> \tau`;
+    * undetermined: the interval meets :math:`[-\tau, \tau]`, or the family is not affine and
+      :math:`E\log\operatorname{Lip} \ge -\tau` (no evidence either way),
 
-    Only the first two classes have ``backward_converges``; nothing else claims convergence.
+    with :math:`\tau = 16 d\varepsilon` the round-off margin
+    (:func:`revsgd.theory.tolerances.roundoff_margin`). Only the first two classes have
+    ``backward_converges``; nothing else claims convergence.
+
+    Args:
+        family: a :class:`revsgd.theory.Family` (for the statistical verdicts an
+            :class:`~revsgd.theory.family.AffineFamily`).
+        steps, runs, rng, confidence: passed to :func:`lyapunov_exponent` when it is needed.
+
+    Returns:
+        a :class:`ContractionClass`.
+
+    Raises:
+        TypeError, ValueError: bad ``steps``, ``runs`` or ``confidence``, as
+            :func:`lyapunov_exponent` (only when the exponent is estimated).
+        AttributeError: an object without ``lipschitz()``, ``probs`` or ``dim`` (the family is
+            not validated here).
+
+    Example:
+        >>> from revsgd.theory.family import AffineFamily
+        >>> classify(AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])).kind
+        'uniformly contracting'
+        >>> c = classify(AffineFamily([[[0.25]], [[2.0]]], [[0.0], [0.0]]))
+        >>> c.kind, c.backward_converges
+        ('contracting on average', True)
     """
     lip = np.asarray(family.lipschitz(), dtype=float)
     used = np.asarray(family.probs) > 0

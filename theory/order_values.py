@@ -42,6 +42,11 @@ __all__ = ["Order"]
 class Order:
     r"""An iteration order (module docstring): name, word law, composition and cost.
 
+    .. math::
+
+        \mathtt{sample}(F, E, x_0, \mathrm{rng}) = \mathtt{run}\bigl(F,\ \xi, x_0\bigr),
+        \qquad \xi = \mathtt{draw}(F, E, \mathrm{rng}) \in \{0..K-1\}^{EK} .
+
     Attributes:
         name: a non-empty identifier, e.g. ``"moving_window"``.
         draw: ``draw(family, n_epochs, rng) -> word``, ``(n_epochs * K,)`` int64, ``rng`` a
@@ -52,6 +57,10 @@ class Order:
         params: the hyperparameters as ``(name, value)`` pairs, e.g. ``(("window", 2),)``.
         step_fraction: the fraction of the learning rate the order's maps take (0.5: half
             steps; pass ``model.step_family(step_fraction * lr)``).
+
+    Args:
+        name, draw, run, cost, label, params, step_fraction: the attributes, in this order
+            (the last three optional).
 
     Raises:
         TypeError / ValueError: a field of the wrong kind (named).

@@ -48,6 +48,15 @@ report the applications actually spent; ``block_backward`` with ``tol`` freezes 
 certified depth :math:`D`.) Adding an order is one module: a constructor that returns an
 ``Order``; :data:`ORDERS` is the tuple of the built-in ones.
 
+Example:
+    >>> from revsgd.theory import AffineFamily, orders
+    >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
+    >>> [order.name for order in orders.ORDERS][:3]
+    ['iid_forward', 'iid_backward', 'reshuffled_forward']
+    >>> run = orders.block_backward(2).sample(fam, 2, [0.0], rng=0)
+    >>> run.n, run.trajectory.shape, run.applications  # affine: the outer map is kept
+    (4, (5, 1), 4)
+
 References:
     arXiv:2502.01557 (forward and backward SGD); P. Diaconis, D. Freedman, "Iterated random
     functions", SIAM Review 41(1), 1999.

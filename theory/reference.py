@@ -9,6 +9,11 @@ recomputes from the definition:
     x_j = T_{\xi_j}(x_{j-1}), \qquad
     y_j = T_{\xi_1}(T_{\xi_2}(\cdots T_{\xi_j}(x_0))) \ \text{(recomputed from } x_0
     \text{ for every } j\text{: } j(j+1)/2 \text{ applications)}.
+
+References:
+    B. Dherin et al., "Training in reverse: How iteration order influences convergence
+    and stability in deep learning", arXiv:2502.01557, 2025 (the forward and backward iterates).
+    P. Diaconis, D. Freedman, "Iterated random functions", SIAM Review 41(1), 1999.
 """
 
 from __future__ import annotations

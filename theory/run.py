@@ -91,6 +91,14 @@ class Run:
         certificate: the :class:`~revsgd.theory.contraction.ContractionCertificate` used, or None.
         bound: the name of the bound behind ``error_bound`` ("" when none was used).
 
+    Args:
+        word, trajectory, applications, depth, error_bound, certificate, bound: the
+            attributes, in this order (the last three optional).
+
+    Raises:
+        Nothing: the fields are stored as given (the functions that return a run validate
+        their input).
+
     Example:
         >>> import numpy as np
         >>> run = Run(np.array([1, 0]), np.array([[0.0], [0.5], [0.25]]), 2, 2)
@@ -127,6 +135,12 @@ class Ensemble:
         steps: the recorded step numbers (a sorted tuple in ``0..n``); empty when none asked.
         recorded: ``(len(steps), m, d)``; ``recorded[r]`` is the ensemble after ``steps[r]``
             steps.
+
+    Args:
+        final, steps, recorded: the attributes, in this order.
+
+    Raises:
+        Nothing: the fields are stored as given (the ensemble functions validate their input).
 
     Example:
         >>> import numpy as np

@@ -19,6 +19,9 @@ wavefront with one row per draw), for any family.
 References:
     P. Diaconis, D. Freedman, "Iterated random functions", SIAM Review 41(1), 1999 (the
     backward limit has the stationary law).
+    J. G. Propp, D. B. Wilson, "Exact sampling with coupled Markov chains and applications
+    to statistical mechanics", Random Structures & Algorithms 9(1-2), 1996 (coupling from
+    the past: composing backward in time).
 """
 
 from __future__ import annotations
@@ -45,6 +48,12 @@ class CertifiedSample:
             is within this distance of the backward limit of its own word.
         depth: number of composed maps per draw.
         certificate: the :class:`~revsgd.theory.contraction.ContractionCertificate` used.
+
+    Args:
+        draws, error_bound, depth, certificate: the attributes, in this order.
+
+    Raises:
+        Nothing: the fields are stored as given (:func:`sample_stationary` computes them).
 
     Example:
         >>> import numpy as np

@@ -9,6 +9,10 @@ Schemes:
 
 The same sequence drives forward and backward iteration; only the composition order
 differs (see :mod:`revsgd.theory.iterate`).
+
+References:
+    P. Diaconis, D. Freedman, "Iterated random functions", SIAM Review 41(1), 1999 (i.i.d.
+    selection); arXiv:2502.01557 (one sequence drives forward and backward SGD).
 """
 
 from __future__ import annotations
@@ -19,11 +23,19 @@ from revsgd.theory._validate import as_generator, as_nonnegative_int, as_positiv
 
 __all__ = ["SCHEMES", "sample_indices"]
 
+#: The names of the index-sequence schemes of :func:`sample_indices`.
 SCHEMES = ("iid", "reshuffle", "cyclic")
 
 
 def sample_indices(K, n, rng=None, scheme: str = "iid", probs=None) -> np.ndarray:
-    """Draw ``n`` map indices in ``0..K-1`` by ``scheme``.
+    r"""Draw ``n`` map indices in ``0..K-1`` by ``scheme``.
+
+    .. math::
+
+        \text{iid: } \Pr(\xi_t = k) = p_k \text{ independently}; \qquad
+        \text{reshuffle: } (\xi_{eK+1}, \dots, \xi_{eK+K}) = \pi^{(e)}
+        \text{ uniform permutations}; \qquad
+        \text{cyclic: } \xi_t = (t - 1) \bmod K .
 
     Args:
         K: number of maps, >= 1.
@@ -35,6 +47,12 @@ def sample_indices(K, n, rng=None, scheme: str = "iid", probs=None) -> np.ndarra
 
     Returns:
         int64 array of shape ``(n,)``.
+
+    Raises:
+        TypeError: a non-integer ``K`` or ``n``, or an ``rng`` that is neither a Generator, a
+            seed nor None.
+        ValueError: ``K < 1``, ``n < 0``, an unknown ``scheme``, ``probs`` with an epoch
+            scheme, or ``probs`` that are not a probability vector of length K.
 
     Example:
         >>> sample_indices(3, 7, scheme="cyclic")

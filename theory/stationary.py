@@ -30,6 +30,15 @@ How :math:`S` is found: for :math:`d \le` ``direct_max_dim`` by solving the Kron
 above, by GMRES on :math:`S \mapsto S - \mathcal{L}(S)` preconditioned by the Stein solve of
 the mean map :math:`S \mapsto S - \bar A S \bar A^\top` (in the eigenbasis of :math:`\bar A`).
 Either way the relative residual :math:`\|S - \mathcal{L}(S) - Q\|_F / \|Q\|_F` is reported.
+
+References:
+    P. Diaconis, D. Freedman, "Iterated random functions", SIAM Review 41(1), 1999 (the
+    stationary law of an affine family is the law of the backward limit).
+    O. L. V. Costa, M. D. Fragoso, R. P. Marques, *Discrete-Time Markov Jump Linear Systems*,
+    Springer 2005, ch. 3 (mean-square stability and the spectral radius of
+    :math:`\mathbb{E}[A \otimes A]`).
+    Y. Saad, M. H. Schultz, "GMRES: a generalized minimal residual algorithm for solving
+    nonsymmetric linear systems", SIAM J. Sci. Stat. Comput. 7(3), 1986.
 """
 
 from __future__ import annotations
@@ -64,7 +73,30 @@ def _check_affine(family) -> AffineFamily:
 
 
 def mean_square_operator(family, S) -> np.ndarray:
-    r""":math:`\mathcal{L}(S) = \sum_k p_k A_k S A_k^\top` for ``S`` of shape ``(d, d)``."""
+    r"""The mean-square operator :math:`\mathcal{L}(S) = \sum_k p_k A_k S A_k^\top`.
+
+    .. math::
+
+        \mathcal{L}(S) = \mathbb{E}[A_\xi S A_\xi^\top], \qquad
+        \operatorname{vec}\mathcal{L}(S) = \mathbb{E}[A \otimes A] \operatorname{vec} S
+        \ \text{(row-major vec)}.
+
+    Args:
+        family: an :class:`~revsgd.theory.family.AffineFamily`.
+        S: a ``(d, d)`` matrix.
+
+    Returns:
+        :math:`\mathcal{L}(S)`, shape ``(d, d)``.
+
+    Raises:
+        TypeError: ``family`` is not an AffineFamily.
+        ValueError: ``S`` whose shape does not match the family (from the matrix product).
+
+    Example:
+        >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
+        >>> mean_square_operator(fam, np.eye(1))   # (1/4 + 1/4) / 2
+        array([[0.25]])
+    """
     fam = _check_affine(family)
     K, d = fam.K, fam.dim
     AS = np.matmul(fam.A, S) * fam.probs[:, None, None]  # p_k A_k S, shape (K, d, d)
@@ -103,8 +135,26 @@ def _radius_bracket(fam: AffineFamily, maxiter: int) -> tuple[float, float]:
 def mean_square_radius(family, *, direct_max_dim: int = 20, maxiter: int = 2000) -> float:
     r"""Spectral radius :math:`r` of :math:`\mathbb{E}[A \otimes A]` (mean-square stability iff < 1).
 
+    .. math::
+
+        r = \rho\Bigl(\sum_k p_k A_k \otimes A_k\Bigr), \qquad
+        c_- S \preceq \mathcal{L}(S) \preceq c_+ S \;\Longrightarrow\; c_- \le r \le c_+ .
+
     Exact eigenvalues for ``dim <= direct_max_dim``; above, the upper end :math:`c_+` of the
     certified power-iteration bracket (a value >= the true radius whenever it is < 1).
+
+    Args:
+        family: an :class:`~revsgd.theory.family.AffineFamily`.
+        direct_max_dim: largest d whose :math:`d^2 \times d^2` matrix is formed, >= 0.
+        maxiter: iteration cap of the power iteration, >= 1.
+
+    Returns:
+        :math:`r` (or its certified upper bound), a float.
+
+    Raises:
+        TypeError: ``family`` is not an AffineFamily; a non-integer ``direct_max_dim`` or
+            ``maxiter``.
+        ValueError: ``direct_max_dim < 0`` or ``maxiter < 1``.
 
     Example:
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
@@ -124,12 +174,27 @@ def mean_square_radius(family, *, direct_max_dim: int = 20, maxiter: int = 2000)
 class StationaryMoments:
     r"""Mean and covariance of the stationary law, with how they were obtained.
 
+    .. math::
+
+        m = (I - \mathbb{E}A)^{-1}\mathbb{E}b, \qquad S = \mathcal{L}(S) + Q .
+
     Attributes:
         mean: ``(d,)`` stationary mean :math:`m`.
         cov: ``(d, d)`` stationary covariance :math:`S` (symmetric).
         radius: spectral radius (or certified upper bound) of :math:`\mathbb{E}[A\otimes A]`.
         residual: :math:`\|S - \mathcal{L}(S) - Q\|_F / \max(\|Q\|_F, \text{tiny})`.
         method: ``"kronecker"`` or ``"gmres"``.
+
+    Args:
+        mean, cov, radius, residual, method: the attributes, in this order.
+
+    Raises:
+        Nothing: the fields are stored as given (:func:`solve_stationary` computes them).
+
+    Example:
+        >>> sm = solve_stationary(AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]]))
+        >>> sm.method, float(sm.radius)
+        ('kronecker', 0.25)
     """
 
     mean: np.ndarray
@@ -260,6 +325,22 @@ def _solve_gmres(fam, EA, Q, rtol, maxiter) -> np.ndarray:
 
 def stationary_moments(family, **options) -> tuple[np.ndarray, np.ndarray]:
     r"""``(mean, cov)`` of the stationary law: :func:`solve_stationary` without the report.
+
+    .. math::
+
+        m = (I - \mathbb{E}A)^{-1}\mathbb{E}b, \qquad
+        S - \mathbb{E}[A S A^\top] = \mathbb{E}[(A m + b - m)(A m + b - m)^\top].
+
+    Args:
+        family: an :class:`~revsgd.theory.family.AffineFamily`.
+        **options: the keyword options of :func:`solve_stationary` (``direct_max_dim``,
+            ``rtol``, ``maxiter``).
+
+    Returns:
+        ``(mean, cov)``: shapes ``(d,)`` and ``(d, d)``.
+
+    Raises:
+        TypeError, ValueError, RuntimeError: as :func:`solve_stationary`.
 
     Example:
         >>> from revsgd.theory.family import AffineFamily

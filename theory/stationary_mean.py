@@ -27,7 +27,7 @@ in :math:`x - x^*`. For affine families the controls determine the mean exactly.
 
 References:
     P. Diaconis, D. Freedman, "Iterated random functions", SIAM Review 41(1), 1999 (C2).
-    A. Durmus, A. Dieuleveut, F. Bach, "Bridging the gap between constant step size
+    A. Dieuleveut, A. Durmus, F. Bach, "Bridging the gap between constant step size
     stochastic gradient descent and Markov chains", Ann. Statist. 48(3), 2020 (the O(h) bias,
     Richardson-Romberg).
     S. Asmussen, P. W. Glynn, *Stochastic Simulation*, Springer 2007, ch. V (control variates).
@@ -168,6 +168,9 @@ class StationaryMeans:
     Args:
         values, controls, control_lipschitz, tol, burn_in, window: the attributes, as
             :func:`stationary_means` computes them.
+
+    Raises:
+        Nothing: the fields are stored as given (:meth:`combine` validates its weights).
 
     Example:
         >>> from revsgd.theory.family import AffineFamily

@@ -20,6 +20,12 @@ Example:
     >>> @given(affine_families(max_dim=3))
     ... def test_contracts(fam):
     ...     assert fam.lipschitz().max() < 1
+
+References:
+    D. R. MacIver, Z. Hatfield-Dodds et al., "Hypothesis: a new approach to property-based
+    testing", Journal of Open Source Software 4(43), 2019.
+    F. Mezzadri, "How to generate random matrices from the classical compact groups",
+    Notices of the AMS 54(5), 2007 (Haar orthogonal factors).
 """
 
 from __future__ import annotations

@@ -42,6 +42,11 @@ WORD_BUDGET = 1 << 22
 def stream_forward_ensemble(family, m, n, x0, rng=None, record=None) -> Iterator[tuple[int, np.ndarray]]:
     r"""Yield ``(t, X_t)`` for ``t`` in ``record``, ``X_t`` of shape ``(m, d)``.
 
+    .. math::
+
+        X^{(i)}_t = T_{\xi^{(i)}_t} \circ \dots \circ T_{\xi^{(i)}_1}(x_0), \qquad
+        \xi^{(i)}_s \overset{\text{iid}}{\sim} p, \qquad t \in \mathrm{record} .
+
     Args:
         family: a :class:`revsgd.theory.Family`.
         m: number of chains (positive int); n: number of steps (int >= 0).

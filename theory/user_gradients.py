@@ -22,6 +22,13 @@ Example:
 array([0.5])
 >>> fam.lipschitz()
 array([0.5, 0.5])
+
+References:
+    B. Dherin et al., "Training in reverse: How iteration order influences convergence
+    and stability in deep learning", arXiv:2502.01557, 2025.
+    Y. Nesterov, *Introductory Lectures on Convex Optimization*, Kluwer 2004, sec. 2.1
+    (for :math:`\mu I \preceq \nabla^2 L \preceq L I` the gradient step contracts iff
+    :math:`0 < h < 2/L`, :math:`\mu > 0`).
 """
 
 from __future__ import annotations

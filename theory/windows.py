@@ -248,6 +248,10 @@ def block_backward_bound(rho, C, n, window) -> np.ndarray:
     Returns:
         the bound, of the shape of ``n``.
 
+    Raises:
+        TypeError: a non-integer ``window``; ValueError: ``window < 1``. (``rho`` and ``C``
+            are taken as given: pass those of a certificate, :func:`revsgd.theory.certify`.)
+
     Example:
         >>> float(block_backward_bound(0.5, 1.0, 3, 2))
         1.0
