@@ -129,8 +129,13 @@ def _numeric_word_difference(rng, dim: int, n: int, palindromic: bool = False):
     r"T_a\circ T_b-T_b\circ T_a=h^{2}(H_ag_b-H_bg_a)\ \text{exactly for quadratic } L_a, L_b",
     kind="symbolic",
 )
-def bracket_quadratic_exact(rng: np.random.Generator):
-    """Quadratic losses with non-commuting Hessians: the bracket is exactly h^2 (...)."""
+def bracket_quadratic_exact(rng: np.random.Generator, *, quadratic_step=quadratic_step):
+    """Quadratic losses with non-commuting Hessians: the bracket is exactly h^2 (...).
+
+    Args:
+        quadratic_step: ``quadratic_step(hess, centre, h)``, the symbolic gradient step
+            (default :func:`quadratic_step`; a test hands in a broken one).
+    """
     h = sp.Symbol("h")
     ha, hb, ca, cb, x = sp.symbols("H_a H_b c_a c_b x", commutative=False)
     ta, tb = quadratic_step(ha, ca, h), quadratic_step(hb, cb, h)
@@ -149,7 +154,7 @@ def bracket_quadratic_exact(rng: np.random.Generator):
     return symbolic_outcome(verdict, num.max_abs_error(lhs, rhs), tol, "symbols; numeric d=3")
 
 
-def _smooth_bracket(dim: int):
+def _smooth_bracket(dim: int, gradient_step_jet=gradient_step_jet):
     h = sp.Symbol("h")
     xs = sp.symbols(f"x_1:{dim + 1}") if dim > 1 else [sp.Symbol("x")]
     la, lb = [sp.Function(name)(*xs) for name in ("L_a", "L_b")]
@@ -164,10 +169,17 @@ def _smooth_bracket(dim: int):
     r"T_a\circ T_b-T_b\circ T_a=h^{2}(L_a''L_b'-L_b''L_a')+O(h^{3})\ \text{for smooth } L_a,L_b:\mathbb{R}\to\mathbb{R}",
     kind="symbolic",
 )
-def bracket_smooth_1d(rng: np.random.Generator):
-    """Undefined smooth losses on the line: the bracket agrees up to O(h^3)."""
+def bracket_smooth_1d(rng: np.random.Generator, *, gradient_step_jet=gradient_step_jet):
+    """Undefined smooth losses on the line: the bracket agrees up to O(h^3).
+
+    Args:
+        gradient_step_jet: the truncated gradient step of
+            :func:`~revsgd.proofs_check.symbolic._jets.gradient_step_jet` (the default; a test
+            hands in a broken one).
+    """
     ratio = _numeric_word_difference(rng, dim=1, n=2)
-    return symbolic_outcome(_smooth_bracket(1), ratio, 1.0, "undefined L_a, L_b; numeric quartic, err/tol")
+    return symbolic_outcome(_smooth_bracket(1, gradient_step_jet), ratio, 1.0,
+                            "undefined L_a, L_b; numeric quartic, err/tol")
 
 
 @register_check(
@@ -175,10 +187,17 @@ def bracket_smooth_1d(rng: np.random.Generator):
     r"T_a\circ T_b-T_b\circ T_a=h^{2}(H_ag_b-H_bg_a)+O(h^{3})\ \text{for smooth } L_a,L_b:\mathbb{R}^2\to\mathbb{R}",
     kind="symbolic",
 )
-def bracket_smooth_2d(rng: np.random.Generator):
-    """Undefined smooth losses in the plane: the bracket agrees up to O(h^3)."""
+def bracket_smooth_2d(rng: np.random.Generator, *, gradient_step_jet=gradient_step_jet):
+    """Undefined smooth losses in the plane: the bracket agrees up to O(h^3).
+
+    Args:
+        gradient_step_jet: the truncated gradient step of
+            :func:`~revsgd.proofs_check.symbolic._jets.gradient_step_jet` (the default; a test
+            hands in a broken one).
+    """
     ratio = _numeric_word_difference(rng, dim=2, n=2)
-    return symbolic_outcome(_smooth_bracket(2), ratio, 1.0, "undefined L_a, L_b; numeric quartic, err/tol")
+    return symbolic_outcome(_smooth_bracket(2, gradient_step_jet), ratio, 1.0,
+                            "undefined L_a, L_b; numeric quartic, err/tol")
 
 
 @register_check(
@@ -186,8 +205,13 @@ def bracket_smooth_2d(rng: np.random.Generator):
     r"y_n-x_n=h^{2}\sum_{i<j}(H_ig_j-H_jg_i)(x_0)+O(h^{3})\ \ (n=3,4)",
     kind="symbolic",
 )
-def bracket_n_steps(rng: np.random.Generator):
-    """n = 3, 4: quadratics with non-commuting symbols, and smooth 1-D losses (undefined)."""
+def bracket_n_steps(rng: np.random.Generator, *, bracket_sum=bracket_sum):
+    """n = 3, 4: quadratics with non-commuting symbols, and smooth 1-D losses (undefined).
+
+    Args:
+        bracket_sum: ``bracket_sum(hessians, gradients)``, the predicted h^2 coefficient
+            (default :func:`bracket_sum`; a test hands in a broken one).
+    """
     h = sp.Symbol("h")
     verdicts = []
     for n in (3, 4):

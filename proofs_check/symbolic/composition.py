@@ -95,15 +95,20 @@ def _numeric_words(rng: np.random.Generator, closed_form_order: str) -> tuple[fl
     r"\ \text{for affine } T_j(x)=A_jx+b_j\ (\text{induction; } n\le 5 \text{ expanded})",
     kind="symbolic",
 )
-def backward_composition_formula(rng: np.random.Generator):
-    """Backward words of affine maps: induction step in general, n = 1..5 expanded."""
+def backward_composition_formula(rng: np.random.Generator, *, closed_form=backward_closed_form):
+    """Backward words of affine maps: induction step in general, n = 1..5 expanded.
+
+    Args:
+        closed_form: ``closed_form(a, b, x)``, the formula expanded against the composition
+            (default :func:`backward_closed_form`; a test hands in a broken one).
+    """
     p, q, a, b, x = sp.symbols("P q A b x", commutative=False)
     # F_n(x) = P x + q  =>  F_n(T(x)) = (P A) x + (q + P b)
     step = identity_holds(p * (a * x + b) + q, (p * a) * x + (q + p * b))
     words = []
     for n in range(1, MAX_WORD + 1):
         an, bn, xn = affine_symbols(n)
-        words.append(identity_holds(compose_backward(zip(an, bn), xn), backward_closed_form(an, bn, xn)))
+        words.append(identity_holds(compose_backward(zip(an, bn), xn), closed_form(an, bn, xn)))
     err, tol = _numeric_words(rng, "backward")
     return symbolic_outcome(all_hold([step] + words), err, tol, f"n<={MAX_WORD}; numeric d=3")
 
@@ -114,14 +119,19 @@ def backward_composition_formula(rng: np.random.Generator):
     r"\ \text{for affine } T_j(x)=A_jx+b_j\ (\text{induction; } n\le 5 \text{ expanded})",
     kind="symbolic",
 )
-def forward_composition_formula(rng: np.random.Generator):
-    """Forward words of affine maps: induction step in general, n = 1..5 expanded."""
+def forward_composition_formula(rng: np.random.Generator, *, closed_form=forward_closed_form):
+    """Forward words of affine maps: induction step in general, n = 1..5 expanded.
+
+    Args:
+        closed_form: ``closed_form(a, b, x)``, the formula expanded against the composition
+            (default :func:`forward_closed_form`; a test hands in a broken one).
+    """
     p, q, a, b, x = sp.symbols("P q A b x", commutative=False)
     # G_n(x) = P x + q  =>  T(G_n(x)) = (A P) x + (A q + b)
     step = identity_holds(a * (p * x + q) + b, (a * p) * x + (a * q + b))
     words = []
     for n in range(1, MAX_WORD + 1):
         an, bn, xn = affine_symbols(n)
-        words.append(identity_holds(compose_forward(zip(an, bn), xn), forward_closed_form(an, bn, xn)))
+        words.append(identity_holds(compose_forward(zip(an, bn), xn), closed_form(an, bn, xn)))
     err, tol = _numeric_words(rng, "forward")
     return symbolic_outcome(all_hold([step] + words), err, tol, f"n<={MAX_WORD}; numeric d=3")

@@ -99,8 +99,14 @@ def gradient_step_spectrum(rng: np.random.Generator):
     r"\ \text{for } H\succ 0",
     kind="symbolic",
 )
-def contracting_step_range(rng: np.random.Generator):
-    """solveset: one positive eigenvalue, an ordered symbolic spectrum, a rational instance."""
+def contracting_step_range(rng: np.random.Generator, *, contracting_steps=contracting_steps):
+    """solveset: one positive eigenvalue, an ordered symbolic spectrum, a rational instance.
+
+    Args:
+        contracting_steps: ``contracting_steps(eigenvalues, h, substitute=None)``, the solved
+            set of contracting step sizes (default :func:`contracting_steps`; a test hands in
+            a broken one).
+    """
     h = sp.Symbol("h", real=True)
     lam, big = sp.Symbol("lambda", positive=True), sp.Symbol("L", positive=True)
     single = interval_matches(contracting_steps([lam], h), sp.Interval.open(0, 2 / lam))

@@ -25,8 +25,12 @@ __all__ = ["word_laws", "forward_backward_same_law"]
 MAX_N = 4
 
 
-def word_laws(maps, probs, x0, n: int):
-    """``(forward, backward)``: lists of ``(result, probability)`` over all ``K**n`` words."""
+def word_laws(maps, probs, x0, n: int, *, compose_backward=compose_backward):
+    """``(forward, backward)``: lists of ``(result, probability)`` over all ``K**n`` words.
+
+    ``compose_backward(maps, x)`` computes the backward results (default
+    :func:`~revsgd.proofs_check.symbolic.composition.compose_backward`).
+    """
     forward, backward = [], []
     for word in itertools.product(range(len(maps)), repeat=n):
         weight = sp.Mul(*[probs[i] for i in word])
@@ -63,8 +67,14 @@ def _numeric_same_law(rng: np.random.Generator, n: int = 7, d: int = 2):
     r"\ \text{over } w\in\{1,2\}^n,\ n\le 4,\ T_k \text{ affine}",
     kind="symbolic",
 )
-def forward_backward_same_law(rng: np.random.Generator):
-    """K = 2 symbolic affine maps, n = 1..4: equal weighted multisets, unequal word by word."""
+def forward_backward_same_law(rng: np.random.Generator, *, compose_backward=compose_backward):
+    """K = 2 symbolic affine maps, n = 1..4: equal weighted multisets, unequal word by word.
+
+    Args:
+        compose_backward: ``compose_backward(maps, x)``, the backward results of the words
+            (default :func:`~revsgd.proofs_check.symbolic.composition.compose_backward`;
+            a test hands in a broken one).
+    """
     a = sp.symbols("A_1:3", commutative=False)
     b = sp.symbols("b_1:3", commutative=False)
     x0 = sp.Symbol("x_0", commutative=False)
@@ -72,7 +82,7 @@ def forward_backward_same_law(rng: np.random.Generator):
     maps, probs = list(zip(a, b)), [p, 1 - p]
     verdicts, differing = [], 0
     for n in range(1, MAX_N + 1):
-        forward, backward = word_laws(maps, probs, x0, n)
+        forward, backward = word_laws(maps, probs, x0, n, compose_backward=compose_backward)
         verdicts.append(multisets_equal(forward, backward))
         differing += sum(sp.expand(f - g) != 0 for (f, _), (g, _) in zip(forward, backward))
     verdict = all_hold(verdicts)

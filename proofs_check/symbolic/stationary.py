@@ -10,6 +10,11 @@ THEORY.md (Closed forms); the closed forms come out, they are not typed into the
 numeric second opinion enumerates all ``2^n`` backward words exactly: with
 ``|y_n - y_inf| <= rho^n C / (1 - rho)`` pointwise, Minkowski's inequality bounds both
 ``|E y_n - m|`` and ``|sd(y_n) - sqrt(S)|`` by that number.
+
+Each check takes the pieces it exercises as keyword arguments, default the functions of
+this module: ``stationary_moments_1d`` (``(slopes, offsets, probs) -> (mean, variance)``,
+the solver of the moment equations) and, where it uses one, ``uniform_moments``
+(``(lo, hi) -> (mean, variance)`` of the uniform law), so that a test can hand in broken ones.
 """
 from __future__ import annotations
 
@@ -78,7 +83,7 @@ def _numeric_moments(slopes, offsets, mean, var, n: int):
     return max(abs(m_n - mean), abs(sd_n - np.sqrt(var))), bound
 
 
-def _closed_form_check(slopes, offsets, mean, var, subs, n):
+def _closed_form_check(slopes, offsets, mean, var, subs, n, stationary_moments_1d=stationary_moments_1d):
     probs = [sp.Rational(1, len(slopes))] * len(slopes)
     m, v = stationary_moments_1d(slopes, offsets, probs)
     verdict = all_hold([identity_holds(m, mean), identity_holds(v, var)])
@@ -93,11 +98,13 @@ def _closed_form_check(slopes, offsets, mean, var, subs, n):
     r"\ h=\tfrac12:\ \tfrac13=\operatorname{Var}\,\mathcal{U}[-1,1]",
     kind="symbolic",
 )
-def two_batch_quadratic(rng: np.random.Generator):
+def two_batch_quadratic(rng: np.random.Generator, *, stationary_moments_1d=stationary_moments_1d,
+                        uniform_moments=uniform_moments):
     """Two-batch quadratic: moments solved for symbolic h; h = 1/2 gives the uniform variance."""
     h = sp.Symbol("h", positive=True)
     slopes, offsets = [1 - h, 1 - h], [h, -h]
-    verdict, err, bound = _closed_form_check(slopes, offsets, 0, h / (2 - h), {h: 0.5}, n=20)
+    verdict, err, bound = _closed_form_check(slopes, offsets, 0, h / (2 - h), {h: 0.5}, n=20,
+                                             stationary_moments_1d=stationary_moments_1d)
     _, v = stationary_moments_1d(slopes, offsets, [sp.S.Half] * 2)
     _, v_unif = uniform_moments(-1, 1)
     verdict = all_hold([verdict, identity_holds(v.subs(h, sp.S.Half), v_unif)])
@@ -110,11 +117,13 @@ def two_batch_quadratic(rng: np.random.Generator):
     r"=\operatorname{Var}\,\mathcal{U}[0,1]",
     kind="symbolic",
 )
-def binary_chain(rng: np.random.Generator):
+def binary_chain(rng: np.random.Generator, *, stationary_moments_1d=stationary_moments_1d,
+                 uniform_moments=uniform_moments):
     """Binary chain: the moments of the uniform law on [0, 1]."""
     mean, var = uniform_moments(0, 1)
     half = sp.S.Half
-    verdict, err, bound = _closed_form_check([half, half], [0, half], mean, var, {}, n=20)
+    verdict, err, bound = _closed_form_check([half, half], [0, half], mean, var, {}, n=20,
+                                             stationary_moments_1d=stationary_moments_1d)
     return symbolic_outcome(all_hold([verdict, identity_holds(var, sp.Rational(1, 12))]), err, bound,
                             "numeric 2^20 words")
 
@@ -124,11 +133,12 @@ def binary_chain(rng: np.random.Generator):
     r"x\mapsto x/3,\ x/3+2/3:\ \ \mathbb{E}_\pi x=\tfrac12,\ \operatorname{Var}_\pi x=\tfrac18\ (\text{Cantor law})",
     kind="symbolic",
 )
-def cantor_law(rng: np.random.Generator):
+def cantor_law(rng: np.random.Generator, *, stationary_moments_1d=stationary_moments_1d):
     """Cantor maps: mean 1/2, variance 1/8."""
     third = sp.Rational(1, 3)
     verdict, err, bound = _closed_form_check([third, third], [0, 2 * third], sp.S.Half,
-                                             sp.Rational(1, 8), {}, n=16)
+                                             sp.Rational(1, 8), {}, n=16,
+                                             stationary_moments_1d=stationary_moments_1d)
     return symbolic_outcome(verdict, err, bound, "numeric 2^16 words")
 
 
@@ -138,11 +148,13 @@ def cantor_law(rng: np.random.Generator):
     r"\ a=\tfrac12:\ \tfrac43=\operatorname{Var}\,\mathcal{U}[-2,2]",
     kind="symbolic",
 )
-def bernoulli_convolution(rng: np.random.Generator):
+def bernoulli_convolution(rng: np.random.Generator, *, stationary_moments_1d=stationary_moments_1d,
+                          uniform_moments=uniform_moments):
     """Bernoulli convolution for symbolic a; a = 1/2 gives the uniform law on [-2, 2]."""
     a = sp.Symbol("a", positive=True)
     a_num = float(rng.uniform(0.2, 0.6))
-    verdict, err, bound = _closed_form_check([a, a], [1, -1], 0, 1 / (1 - a**2), {a: a_num}, n=20)
+    verdict, err, bound = _closed_form_check([a, a], [1, -1], 0, 1 / (1 - a**2), {a: a_num}, n=20,
+                                             stationary_moments_1d=stationary_moments_1d)
     _, v = stationary_moments_1d([a, a], [1, -1], [sp.S.Half] * 2)
     _, v_unif = uniform_moments(-2, 2)
     verdict = all_hold([verdict, identity_holds(v.subs(a, sp.S.Half), v_unif)])
@@ -155,7 +167,7 @@ def bernoulli_convolution(rng: np.random.Generator):
     r"=\frac{hs^2}{2k}+O(h^2),\ \ 2kP=hs^2\ (\text{Lyapunov})",
     kind="symbolic",
 )
-def least_squares_1d_variance(rng: np.random.Generator):
+def least_squares_1d_variance(rng: np.random.Generator, *, stationary_moments_1d=stationary_moments_1d):
     """1-D least squares with noise: exact variance, and the Lyapunov value to first order."""
     h, k, s = sp.symbols("h k s", positive=True)
     xstar = sp.Symbol("x^*", real=True)

@@ -47,8 +47,14 @@ def branch_where(expr, condition):
     r"\ \text{for } y_n=T_{\xi_1}\circ\cdots\circ T_{\xi_n}(x_0),\ T_k \text{ affine}",
     kind="symbolic",
 )
-def telescoping_increment(rng: np.random.Generator):
-    """Telescoping of backward iterates: in general (abstract P, q) and for n = 0..4."""
+def telescoping_increment(rng: np.random.Generator, *, compose_backward=compose_backward):
+    """Telescoping of backward iterates: in general (abstract P, q) and for n = 0..4.
+
+    Args:
+        compose_backward: ``compose_backward(maps, x)``, the backward iterate of symbolic
+            maps (default :func:`~revsgd.proofs_check.symbolic.composition.compose_backward`;
+            a test hands in a broken one).
+    """
     p, q, a, b, x0 = sp.symbols("P q A b x_0", commutative=False)
     # y_n = P x0 + q, y_{n+1} = P (A x0 + b) + q
     general = identity_holds((p * (a * x0 + b) + q) - (p * x0 + q), p * ((a * x0 + b) - x0))
@@ -80,12 +86,17 @@ def telescoping_increment(rng: np.random.Generator):
     r"|y_n-y_\infty|\le\frac{\rho^{n}C}{1-\rho}",
     kind="symbolic",
 )
-def geometric_tail_sum(rng: np.random.Generator):
-    """The tail of the increments' geometric bound, summed by sympy."""
+def geometric_tail_sum(rng: np.random.Generator, *, summation=sp.summation):
+    """The tail of the increments' geometric bound, summed by sympy.
+
+    Args:
+        summation: ``summation(term, (k, lo, hi))``, the symbolic sum (default
+            :func:`sympy.summation`; a test hands in a broken one).
+    """
     rho = sp.Symbol("rho", positive=True)
     c = sp.Symbol("C", nonnegative=True)
     k, n = sp.symbols("k n", integer=True, nonnegative=True)
-    total = sp.summation(rho**k * c, (k, n, sp.oo))
+    total = summation(rho**k * c, (k, n, sp.oo))
     try:
         tail = branch_where(total, rho < 1)
         verdict = identity_holds(tail, rho**n * c / (1 - rho))
