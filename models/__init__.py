@@ -31,6 +31,7 @@ from revsgd.models.closed_form import two_batch_quadratic
 from revsgd.models.data import Dataset
 from revsgd.models.data import breast_cancer
 from revsgd.models.data import diabetes
+from revsgd.models.jax_model import JaxModel
 from revsgd.models.least_squares import LeastSquares
 from revsgd.models.logistic import Logistic
 from revsgd.models.noisy_1d import NoisyOneDim
@@ -45,6 +46,7 @@ __all__ = [
     "Model",
     "check_model",
     # Losses: K batch losses L_k and their gradient-step families
+    "JaxModel",
     "LeastSquares",
     "Logistic",
     "NoisyOneDim",

@@ -21,10 +21,16 @@ def _modules():
 
 
 MODULES = _modules()
+#: modules whose examples need an optional extra (skipped, with the reason, where it is missing)
+NEEDS_EXTRA = {"revsgd.models.jax_model": "jax"}
 
 
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name, tmp_path, monkeypatch):
+    from revsgd.theory.extras import install_hint, missing_modules
+
+    if name in NEEDS_EXTRA and missing_modules(NEEDS_EXTRA[name]):
+        pytest.skip(f"{name}'s examples need the {NEEDS_EXTRA[name]!r} extra: {install_hint(NEEDS_EXTRA[name])}")
     monkeypatch.chdir(tmp_path)  # examples that write files write here
     module = importlib.import_module(name)
     finder = doctest.DocTestFinder(exclude_empty=True)
