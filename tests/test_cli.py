@@ -91,6 +91,7 @@ def blocked_paths(tmp_path):
 def test_output_file_that_cannot_be_written_exits_2(command, option, where, blocked_paths, capsys, no_work):
     status, err = _bad([command, option, blocked_paths[where]], capsys)
     assert status == 2 and option in err and len(err.strip().splitlines()) == 1, err
+    assert {"folder": "is a folder, expected a file path", "under_file": "which is a file, not a folder"}[where] in err
 
 
 @pytest.mark.parametrize("where", ["a_file", "under_file"])
@@ -276,3 +277,7 @@ def test_usage_errors_come_before_the_heavy_imports(argv, tmp_path):
             "print(rc, sorted(m for m in ('scipy', 'sympy', 'matplotlib') if m in sys.modules))" % (argv,))
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert out.stdout.split("\n")[0] == "2 []", (out.stdout, out.stderr)
+
+
+def test_command_line_claim_ids_are_the_registry_s():
+    assert cli._CLAIMS == registry.CLAIMS

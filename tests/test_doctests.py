@@ -2,25 +2,12 @@
 
 import doctest
 import importlib
-import pkgutil
 
 import pytest
 
-import revsgd
+from tests.package_modules import package_modules
 
-MAPPED = ("revsgd.theory", "revsgd.models", "revsgd.proofs_check", "revsgd.figures")
-
-
-def _modules():
-    names = {"revsgd", *MAPPED}
-    for prefix, path in [("revsgd", revsgd.__path__)] + [(p, importlib.import_module(p).__path__) for p in MAPPED]:
-        for info in pkgutil.walk_packages(path, prefix + "."):
-            if not info.name.rsplit(".", 1)[-1].startswith("__"):
-                names.add(info.name)
-    return sorted(names)
-
-
-MODULES = _modules()
+MODULES = package_modules()
 #: modules whose examples need an optional extra (skipped, with the reason, where it is missing)
 NEEDS_EXTRA = {"revsgd.models.jax_model": "jax"}
 

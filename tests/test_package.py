@@ -5,7 +5,6 @@ repository root nor pytest's path insertions can make a wrong import succeed.
 """
 
 import os
-import pkgutil
 import subprocess
 import sys
 import zipfile
@@ -14,25 +13,10 @@ from pathlib import Path
 import pytest
 
 import revsgd
+from tests.package_modules import package_modules
 
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = ("theory", "models", "figures", "proofs_check")
-
-
-MAPPED = ("revsgd.theory", "revsgd.models", "revsgd.proofs_check", "revsgd.figures")
-
-
-def _public_modules():
-    """Every module of the package (an editable install maps the sub-packages by a finder,
-    so they are walked from their own paths)."""
-    import importlib
-
-    names = {"revsgd", *MAPPED}
-    for prefix, path in [("revsgd", revsgd.__path__)] + [(p, importlib.import_module(p).__path__) for p in MAPPED]:
-        for info in pkgutil.walk_packages(path, prefix + "."):
-            if not info.name.rsplit(".", 1)[-1].startswith("__"):
-                names.add(info.name)
-    return sorted(names)
 
 
 def _python(code, cwd, *args, env=None):
@@ -41,7 +25,7 @@ def _python(code, cwd, *args, env=None):
 
 
 def test_every_public_module_imports_without_a_top_level_package(tmp_path):
-    modules = _public_modules()
+    modules = package_modules()
     assert {"revsgd.theory", "revsgd.models", "revsgd.proofs_check", "revsgd.figures",
             "revsgd.cli", "revsgd.proofs_check.numeric", "revsgd.proofs_check.symbolic"} <= set(modules)
     code = (

@@ -28,6 +28,8 @@ from revsgd.progress import progress_bar
 
 __all__ = ["build_parser", "main"]
 
+# the claim ids of revsgd.proofs_check.registry.CLAIMS, here so that --only is checked without
+# importing the registry (which loads numpy and revsgd.theory); tests/test_cli.py keeps them equal
 _CLAIMS = tuple(f"C{i}" for i in range(1, 11))
 
 
@@ -201,19 +203,18 @@ def _cmd_figures(args) -> int:
 
 
 def _cmd_bench(args) -> int:
-    from revsgd.bench import HEADER, format_row, workloads
+    from revsgd.bench import HEADER, format_row, run_benchmarks, workloads
 
     json_path = output_file(args.json, "--json") if args.json else None
-    works = workloads(quick=args.quick)
     print(HEADER)
     print("-" * len(HEADER), flush=True)
-    rows = []
-    with progress_bar(len(works), "workload", quiet=args.quiet) as bar:
-        for work in works:
-            rows.append(work())
-            bar.write(format_row(rows[-1]), file=sys.stdout)
+    with progress_bar(len(workloads(quick=args.quick)), "workload", quiet=args.quiet) as bar:
+        def on_row(row):
+            bar.write(format_row(row), file=sys.stdout)
             sys.stdout.flush()
             bar.update()
+
+        rows = run_benchmarks(quick=args.quick, on_row=on_row)
     if json_path is not None:
         json_path.write_text(json.dumps([r.as_dict() for r in rows], indent=2) + "\n", encoding="utf-8")
         print(f"wrote {json_path}")

@@ -21,12 +21,8 @@ from revsgd.theory.extras import require
 require("test", "revsgd.testing")
 
 # assertions
-from revsgd.testing.assertions import assert_backward_matches  # noqa: E402
-from revsgd.testing.assertions import assert_cauchy_bound  # noqa: E402
-from revsgd.testing.assertions import assert_limit_independent_of_start  # noqa: E402
-from revsgd.testing.assertions import assert_lipschitz  # noqa: E402
-from revsgd.testing.assertions import assert_same_law  # noqa: E402
-from revsgd.testing.assertions import assert_stationary_moments  # noqa: E402
+from revsgd.testing.assertions import *  # noqa: E402,F401,F403
+from revsgd.testing.assertions import __all__ as _assertions  # noqa: E402
 # hypothesis profiles
 from revsgd.testing.profiles import PROFILES  # noqa: E402
 from revsgd.testing.profiles import load_profile_from_env  # noqa: E402
@@ -41,12 +37,7 @@ from revsgd.theory.strategies import __all__ as _theory_strategies  # noqa: E402
 
 __all__ = [
     # assertions
-    "assert_backward_matches",
-    "assert_cauchy_bound",
-    "assert_limit_independent_of_start",
-    "assert_lipschitz",
-    "assert_same_law",
-    "assert_stationary_moments",
+    *_assertions,
     # hypothesis profiles
     "PROFILES",
     "load_profile_from_env",
