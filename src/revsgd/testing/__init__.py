@@ -6,7 +6,8 @@
   ``index_sequences``, ``quadratic_models``, ...) and problems with known certificates
   (:mod:`revsgd.testing.strategies`);
 * hypothesis profiles ``dev``, ``ci``, ``thorough`` (:mod:`revsgd.testing.profiles`),
-  registered by the package's pytest plugin, chosen with ``HYPOTHESIS_PROFILE``.
+  made available by the package's pytest plugin, chosen with ``HYPOTHESIS_PROFILE`` or
+  ``--hypothesis-profile``.
 
 Example:
 
