@@ -9,7 +9,8 @@ extra       import names it provides
 ==========  ===========================================
 ``data``    ``sklearn`` (scikit-learn's bundled data sets)
 ``jax``     ``jax``
-``test``    ``pytest``, ``hypothesis``
+``sweep``   ``dask``, ``distributed``, ``xarray``, ``zarr``
+``test``    ``pytest``, ``hypothesis`` (and every other extra)
 ==========  ===========================================
 
 Example:
@@ -31,6 +32,7 @@ __all__ = ["EXTRAS", "install_hint", "missing_modules", "missing_extras", "requi
 EXTRAS: dict[str, tuple[str, ...]] = {
     "data": ("sklearn",),
     "jax": ("jax",),
+    "sweep": ("dask", "distributed", "xarray", "zarr"),
     "test": ("pytest", "hypothesis"),
 }
 

@@ -23,6 +23,9 @@ import json
 import sys
 
 from revsgd import __version__
+from revsgd.cli_common import UsageError as _UsageError
+from revsgd.cli_common import comma_list as _comma_list
+from revsgd.cli_common import seed as _seed
 from revsgd.outputs import OutputPathError, output_dir, output_file
 from revsgd.progress import progress_bar
 
@@ -38,21 +41,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message):  # noqa: D401 - argparse's hook
         self.exit(2, f"{self.prog}: error: {message}\n")
-
-
-class _UsageError(Exception):
-    """A usage error found after parsing (exit 2, one line)."""
-
-
-def _comma_list(text: str, valid, what: str, example: str) -> list[str]:
-    """``"a, b"`` -> ``["a", "b"]``, each in ``valid``; empty or unknown items are refused."""
-    items = [part.strip() for part in text.split(",") if part.strip()]
-    if not items:
-        raise argparse.ArgumentTypeError(f"expected comma-separated {what}s such as {example}; got {text!r}")
-    unknown = [item for item in items if item not in valid]
-    if unknown:
-        raise argparse.ArgumentTypeError(f"unknown {what} {', '.join(map(repr, unknown))}; valid: {', '.join(valid)}")
-    return list(dict.fromkeys(items))
 
 
 def _claims(text: str) -> list[str]:
@@ -72,17 +60,6 @@ def _figure_names(text: str) -> list[str]:
     from revsgd.figures.names import FIGURES  # a plain tuple: no matplotlib import
 
     return _comma_list(text, FIGURES, "figure", "trajectories,orders")
-
-
-def _seed(text: str) -> int:
-    """A non-negative integer seed."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}")
-    return value
 
 
 def _runnable(items, missing_of, label) -> list:
@@ -176,6 +153,10 @@ def _cmd_verify(args) -> int:
 
 def _cmd_figures(args) -> int:
     out = output_dir(args.out, "--out")  # before the imports of matplotlib and the models
+    if args.sweep is not None:
+        from revsgd.cli_sweep import figures_from_store
+
+        return figures_from_store(args, out)
     from revsgd.figures import build, missing_requirements, select
 
     failed = []
@@ -261,6 +242,8 @@ def build_parser(prog: str = "revsgd") -> argparse.ArgumentParser:
     figures.add_argument("--out", metavar="DIR", default="figures/out", help="output folder (default figures/out)")
     figures.add_argument("--seed", type=_seed, default=0, help="seed of the random draws (default 0)")
     figures.add_argument("--quiet", action="store_true", help="no progress bar")
+    figures.add_argument("--sweep", metavar="STORE",
+                         help="draw the phase diagrams of a sweep's Zarr store (revsgd sweep) instead")
     figures.set_defaults(run=_cmd_figures)
     bench = sub.add_parser("bench", help="time the fast paths against baselines")
     bench.add_argument("--quick", action="store_true", help="small sizes, a few seconds")
@@ -268,6 +251,10 @@ def build_parser(prog: str = "revsgd") -> argparse.ArgumentParser:
     bench.add_argument("--json", metavar="PATH", help="also write the rows as JSON")
     bench.add_argument("--quiet", action="store_true", help="no progress bar")
     bench.set_defaults(run=_cmd_bench)
+    from revsgd import cli_experiment, cli_sweep  # argparse only: no heavy imports
+
+    cli_experiment.add_parser(sub)
+    cli_sweep.add_parser(sub)
     return parser
 
 
