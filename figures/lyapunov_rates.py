@@ -57,7 +57,7 @@ def compute(seed: int) -> dict:
             np.log(backward_increments(fam, sample_indices(fam.K, steps, rng, probs=fam.probs), x0))
             for _ in range(RUNS)
         ])
-        est = lyapunov_exponent(fam, steps=4000, runs=16, rng=rng)
+        est = lyapunov_exponent(fam, n=4000, runs=16, rng=rng)
         median = np.median(logs, axis=0)
         n = np.arange(steps)
         data[f"{prefix}_n"] = n

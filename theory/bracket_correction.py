@@ -138,16 +138,16 @@ class CorrectedForward(NamedTuple):
 
 
 class OracleCost(NamedTuple):
-    """Oracle calls of one corrected word: ``gradients``, ``hvps`` and ``steps`` (= n)."""
+    """Oracle calls of one corrected word of length ``n``: ``gradients`` and ``hvps``."""
 
     gradients: int
     hvps: int
-    steps: int
+    n: int
 
     @property
     def per_step(self) -> float:
-        """``(gradients + hvps) / steps``: map applications per step, one HVP counted as one."""
-        return (self.gradients + self.hvps) / self.steps if self.steps else 0.0
+        """``(gradients + hvps) / n``: map applications per step, one HVP counted as one."""
+        return (self.gradients + self.hvps) / self.n if self.n else 0.0
 
 
 def _checked(value, what: str, dim: int) -> np.ndarray:

@@ -65,19 +65,19 @@ class LyapunovEstimate:
         exponent: mean of the per-run estimates.
         interval: ``(low, high)`` Student-t interval at level ``confidence``.
         confidence: the level, e.g. 0.99.
-        runs, steps: the numbers of independent chains and of factors per chain.
+        runs, n: the numbers of independent chains and of factors per chain.
         per_run: the per-run estimates.
 
     Args:
-        exponent, interval, confidence, runs, steps, per_run: the attributes, in this order.
+        exponent, interval, confidence, runs, n, per_run: the attributes, in this order.
 
     Raises:
         Nothing: the fields are stored as given (:func:`lyapunov_exponent` computes them).
 
     Example:
         >>> from revsgd.theory.family import AffineFamily
-        >>> est = lyapunov_exponent(AffineFamily([[[0.5]]], [[0.0]]), steps=10, runs=2, rng=0)
-        >>> round(est.exponent, 6), est.runs, est.steps   # log(1/2)
+        >>> est = lyapunov_exponent(AffineFamily([[[0.5]]], [[0.0]]), n=10, runs=2, rng=0)
+        >>> round(est.exponent, 6), est.runs, est.n   # log(1/2)
         (-0.693147, 2, 10)
     """
 
@@ -85,7 +85,7 @@ class LyapunovEstimate:
     interval: tuple[float, float]
     confidence: float
     runs: int
-    steps: int
+    n: int
     per_run: np.ndarray
 
 
@@ -95,7 +95,7 @@ def _affine(family, name="family") -> AffineFamily:
     return family
 
 
-def lyapunov_exponent(family, steps=2000, runs=16, rng=None, confidence=0.99) -> LyapunovEstimate:
+def lyapunov_exponent(family, n=2000, runs=16, rng=None, confidence=0.99) -> LyapunovEstimate:
     r"""Estimate :math:`\gamma` of the i.i.d. product of the linear parts of ``family``.
 
     .. math::
@@ -111,7 +111,7 @@ def lyapunov_exponent(family, steps=2000, runs=16, rng=None, confidence=0.99) ->
 
     Args:
         family: an :class:`~revsgd.theory.family.AffineFamily`.
-        steps: factors per run, >= 1.
+        n: factors per run (steps of the product), >= 1.
         runs: independent runs, >= 2 (for the interval).
         rng: a Generator or a seed.
         confidence: level of the two-sided interval, a float in (0, 1).
@@ -120,41 +120,41 @@ def lyapunov_exponent(family, steps=2000, runs=16, rng=None, confidence=0.99) ->
         a :class:`LyapunovEstimate`.
 
     Raises:
-        TypeError: ``family`` is not an AffineFamily; a non-integer ``steps`` or ``runs``.
-        ValueError: ``steps < 1``, ``runs < 2``, or ``confidence`` not a float in (0, 1).
+        TypeError: ``family`` is not an AffineFamily; a non-integer ``n`` or ``runs``.
+        ValueError: ``n < 1``, ``runs < 2``, or ``confidence`` not a float in (0, 1).
 
     Example:
         >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.25]], [[2.0]]], [[0.0], [0.0]])  # gamma = log(1/2)/2
-        >>> est = lyapunov_exponent(fam, steps=400, runs=4, rng=0)
+        >>> est = lyapunov_exponent(fam, n=400, runs=4, rng=0)
         >>> bool(est.interval[1] < 0), est.per_run.shape
         (True, (4,))
     """
     fam = _affine(family)
-    steps = as_positive_int(steps, "steps")
+    n = as_positive_int(n, "n")
     runs = as_positive_int(runs, "runs")
     if runs < 2:
         raise ValueError(f"runs must be >= 2 for a confidence interval, got {runs}")
     if not isinstance(confidence, float) or not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be a float in (0, 1), got {confidence!r}")
     gen = as_generator(rng)
-    idx = gen.choice(fam.K, size=(steps, runs), p=fam.probs)
+    idx = gen.choice(fam.K, size=(n, runs), p=fam.probs)
     v = gen.standard_normal((runs, fam.dim))
     v /= np.linalg.norm(v, axis=1, keepdims=True)
     total = np.zeros(runs)
     with np.errstate(divide="ignore", invalid="ignore"):
-        for j in range(steps):
+        for j in range(n):
             v = np.einsum("rij,rj->ri", fam.A[idx[j]], v)
             norms = np.linalg.norm(v, axis=1)
             total += np.log(norms)
             v /= np.where(norms > 0, norms, 1.0)[:, None]
-    per_run = total / steps
+    per_run = total / n
     finite = per_run[np.isfinite(per_run)]
     if finite.size < per_run.size:  # some run hit the zero vector: exponent -inf
-        return LyapunovEstimate(-np.inf, (-np.inf, -np.inf), confidence, runs, steps, per_run)
+        return LyapunovEstimate(-np.inf, (-np.inf, -np.inf), confidence, runs, n, per_run)
     mean = float(per_run.mean())
     half = float(stats.t.ppf(0.5 + confidence / 2, runs - 1) * per_run.std(ddof=1) / np.sqrt(runs))
-    return LyapunovEstimate(mean, (mean - half, mean + half), confidence, runs, steps, per_run)
+    return LyapunovEstimate(mean, (mean - half, mean + half), confidence, runs, n, per_run)
 
 
 def backward_increments(family, word, x0) -> np.ndarray:
@@ -266,7 +266,7 @@ class ContractionClass:
         return self.kind in CLASSES[:2]
 
 
-def classify(family, steps=2000, runs=16, rng=None, confidence=0.99) -> ContractionClass:
+def classify(family, n=2000, runs=16, rng=None, confidence=0.99) -> ContractionClass:
     r"""Classify ``family`` as uniformly contracting, contracting on average, or neither.
 
     * uniformly contracting: :math:`\max_k \operatorname{Lip}(T_k) < 1` (C1 applies; exact);
@@ -283,13 +283,13 @@ def classify(family, steps=2000, runs=16, rng=None, confidence=0.99) -> Contract
     Args:
         family: a :class:`revsgd.theory.Family` (for the statistical verdicts an
             :class:`~revsgd.theory.family.AffineFamily`).
-        steps, runs, rng, confidence: passed to :func:`lyapunov_exponent` when it is needed.
+        n, runs, rng, confidence: passed to :func:`lyapunov_exponent` when it is needed.
 
     Returns:
         a :class:`ContractionClass`.
 
     Raises:
-        TypeError, ValueError: bad ``steps``, ``runs`` or ``confidence``, as
+        TypeError, ValueError: bad ``n``, ``runs`` or ``confidence``, as
             :func:`lyapunov_exponent` (only when the exponent is estimated).
         AttributeError: an object without ``lipschitz()``, ``probs`` or ``dim`` (the family is
             not validated here).
@@ -316,7 +316,7 @@ def classify(family, steps=2000, runs=16, rng=None, confidence=0.99) -> Contract
         return ContractionClass(CLASSES[3], max_lip, mll, None,
                                 f"E log Lip = {mll:.6g} >= 0 and the family is not affine: "
                                 "no exponent to estimate, no claim made")
-    est = lyapunov_exponent(family, steps, runs, rng, confidence)
+    est = lyapunov_exponent(family, n, runs, rng, confidence)
     low, high = est.interval
     tau = roundoff_margin(family.dim)
     where = (f"gamma = {est.exponent:.4g}, {confidence:.0%} interval [{low:.4g}, {high:.4g}], "

@@ -30,7 +30,7 @@ def _rotation(angle):
 def c8_exponent_one_dimensional(rng, *, estimator=lyapunov_exponent) -> Outcome:
     """The 99% interval of the estimated exponent covers the exact 1-D value."""
     exact = 0.5 * np.log(0.75)
-    est = estimator(EXPANDING_ON_ONE_SIDE, steps=4000, runs=16, rng=rng)
+    est = estimator(EXPANDING_ON_ONE_SIDE, n=4000, runs=16, rng=rng)
     low, high = est.interval
     return Outcome(bool(low <= exact <= high), [float(low), float(high)], float(exact),
                    "slopes 1/2, 3/2, equal weights; 16 runs x 4000 steps, 99%",

@@ -110,7 +110,7 @@ def c8_least_squares_small_batch(
     model, lr, family = small_batch_problem(rng, step_family)
     lip_gap = float(np.max(np.abs(np.asarray(family.lipschitz()) - 1.0)))
     lip_tol = trajectory_roundoff(BATCH, D, 1.0 + lr * model.curvature_bounds()[1])
-    est = estimator(family, steps=ESTIMATOR_STEPS, runs=RUNS, rng=rng, confidence=1.0 - ALPHA / 2)
+    est = estimator(family, n=ESTIMATOR_STEPS, runs=RUNS, rng=rng, confidence=1.0 - ALPHA / 2)
     low, high = (float(v) for v in est.interval)
     words = sample_word_array(family, RUNS, STEPS, rng)
     n = np.arange(STEPS)
@@ -172,7 +172,7 @@ def c8_least_squares_small_batch_law(rng, *, limit_sampler=sample_backward_ensem
     skewness about -0.6 and false alarms well above :math:`\alpha`).
     """
     model, lr, family = small_batch_problem(rng)
-    est = lyapunov_exponent(family, steps=ESTIMATOR_STEPS, runs=RUNS, rng=rng,
+    est = lyapunov_exponent(family, n=ESTIMATOR_STEPS, runs=RUNS, rng=rng,
                             confidence=1.0 - ALPHA / 2)
     high = float(est.interval[1])
     moments = solve_stationary(family)

@@ -59,7 +59,7 @@ def always_converges(family, **_):
 
 def _transformed(est, f):
     return LyapunovEstimate(f(est.exponent), (f(est.interval[0]), f(est.interval[1])), est.confidence,
-                            est.runs, est.steps, f(est.per_run))
+                            est.runs, est.n, f(est.per_run))
 
 
 def biased_estimator(family, **kwargs):

@@ -39,7 +39,7 @@ class DoublingMod1:
 
 def test_one_dimensional_exponent_is_mean_log_slope():
     """In 1-D gamma = E log|a| exactly; the 99% interval covers it (fixed seed)."""
-    est = lyapunov_exponent(HALF_AND_THREE_HALVES, steps=4000, runs=16, rng=0)
+    est = lyapunov_exponent(HALF_AND_THREE_HALVES, n=4000, runs=16, rng=0)
     assert est.interval[0] <= GAMMA_1D <= est.interval[1]
     assert mean_log_lipschitz(HALF_AND_THREE_HALVES) == pytest.approx(GAMMA_1D, abs=1e-15)
 
@@ -73,7 +73,7 @@ def test_expanding_map_family_contracts_on_average_and_backward_converges():
     assert cl.max_lipschitz == 1.5
     # measured backward rate against gamma = E log|a| (1-D: exact), 100 runs
     slopes = backward_rates(HALF_AND_THREE_HALVES, 10, 300, 100, np.random.default_rng(3), [0.0])
-    est = lyapunov_exponent(HALF_AND_THREE_HALVES, steps=4000, rng=5)
+    est = lyapunov_exponent(HALF_AND_THREE_HALVES, n=4000, rng=5)
     assert_rate_matches_exponent(slopes, est)
     assert abs(slopes.mean() - GAMMA_1D) <= 0.25 * abs(GAMMA_1D)
 
@@ -137,7 +137,7 @@ def test_uniform_contraction_is_reported_as_such():
 @pytest.mark.parametrize(
     "kwargs,exc,match",
     [
-        (dict(steps=0), ValueError, "steps must be a positive integer"),
+        (dict(n=0), ValueError, "n must be a positive integer"),
         (dict(runs=1), ValueError, "runs must be >= 2"),
         (dict(confidence=1.0), ValueError, r"confidence must be a float in \(0, 1\)"),
         (dict(rng="x"), TypeError, "rng must be a numpy.random.Generator"),
