@@ -30,6 +30,7 @@ import numpy as np
 from revsgd.models._batches import partition_rows
 from revsgd.models.quadratic import Quadratic
 from revsgd.theory._validate import as_finite_array
+from revsgd.theory.memory import check_allocation
 
 __all__ = ["LeastSquares", "REMAINDER_POLICIES"]
 
@@ -86,10 +87,20 @@ class LeastSquares(Quadratic):
         self.ridge = ridge
         self.batch_size = B
         sizes = np.array([len(rows) for rows in self.batches], dtype=float)
-        H = np.stack([X[rows].T @ X[rows] / len(rows) for rows in self.batches])
-        H += ridge * np.eye(d)
-        q = np.stack([X[rows].T @ y[rows] / len(rows) for rows in self.batches])
-        r = np.array([y[rows] @ y[rows] / (2 * len(rows)) for rows in self.batches])
+        check_allocation(8 * 4 * len(self.batches) * d * d,
+                         f"LeastSquares: {len(self.batches)} batch Hessians of shape ({d}, {d})",
+                         "pass a larger batch_size (fewer batches)")
+        with np.errstate(over="ignore", invalid="ignore"):
+            H = np.stack([X[rows].T @ X[rows] / len(rows) for rows in self.batches])
+            H += ridge * np.eye(d)
+            q = np.stack([X[rows].T @ y[rows] / len(rows) for rows in self.batches])
+            r = np.array([y[rows] @ y[rows] / (2 * len(rows)) for rows in self.batches])
+        for arr, what in ((H, "X (X_k^T X_k) or ridge"), (q, "X and y (X_k^T y_k)"), (r, "y (y_k^T y_k)")):
+            if not np.isfinite(arr).all():
+                raise ValueError(
+                    f"{what} too large: the batch sums overflow float64 (max |X| = {float(np.abs(X).max()):.3g}, "
+                    f"max |y| = {float(np.abs(y).max()):.3g}); rescale the data, e.g. standardize X and y"
+                )
         self._setup(H, q, r, sizes / sizes.sum())
 
     def minimizer(self) -> np.ndarray:

@@ -47,6 +47,7 @@ from revsgd.models.newton import newton_minimize, weakly_separable
 from revsgd.models.protocol import LearningRateRange, batch_args
 from revsgd.theory._validate import as_finite_array, as_positive_float, as_positive_int, describe
 from revsgd.theory.family import GradientSteps
+from revsgd.theory.memory import check_allocation
 
 __all__ = ["Logistic"]
 
@@ -141,7 +142,16 @@ class Logistic:
         self.batch_size = B
         self.K, self.dim = len(self.batches), d
         self.probs = np.full(self.K, 1.0 / self.K)
-        gram_top = np.linalg.eigvalsh(np.einsum("kbi,kbj->kij", self.Xb, self.Xb))[:, -1]
+        check_allocation(8 * 4 * self.K * d * d, f"Logistic: {self.K} batch Gram matrices of shape ({d}, {d})",
+                         "pass a larger batch_size (fewer batches)")
+        with np.errstate(over="ignore", invalid="ignore"):
+            gram = np.einsum("kbi,kbj->kij", self.Xb, self.Xb)
+        if not np.isfinite(gram).all():
+            raise ValueError(
+                f"X is too large: X_k^T X_k overflows float64 (max |X| = {float(np.abs(X).max()):.3g}), so "
+                "the smoothness bound L_k is not finite; rescale X, e.g. standardize its columns"
+            )
+        gram_top = np.linalg.eigvalsh(gram)[:, -1]
         self._smooth = l2 + np.maximum(gram_top, 0.0) / (4.0 * B)
         for arr in (self.X, self.y, self.s, self.Xb, self.sb, self.probs, self._smooth):
             arr.setflags(write=False)

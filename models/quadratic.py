@@ -25,6 +25,8 @@ References:
     (smooth strongly convex functions; here :math:`\|I - h H_k\|_2` is the exact constant).
     B. Dherin et al., "Training in reverse: How iteration order influences convergence
     and stability in deep learning", arXiv:2502.01557, 2025 (quadratic losses, C5).
+    N. J. Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., SIAM 2002, ch. 3
+    (the round-off margin below which a computed eigenvalue counts as 0).
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ import numpy as np
 
 from revsgd.models.protocol import LearningRateRange, batch_args, batch_index
 from revsgd.theory._validate import as_finite_array, as_positive_float, as_probabilities
+from revsgd.theory.memory import check_allocation
 from revsgd.theory.family import AffineFamily
+from revsgd.theory.tolerances import roundoff_margin
 
 __all__ = ["Quadratic"]
 
@@ -50,6 +54,7 @@ def _symmetric_psd(H, name: str) -> np.ndarray:
     if asym > 16 * d * np.finfo(float).eps * scale:
         raise ValueError(f"{name} must be symmetric, got max |H - H^T| = {asym:.3g}")
     H = 0.5 * (H + H.transpose(0, 2, 1))
+    check_allocation(8 * 4 * H.size, f"{name}: {K} batch Hessians of shape ({d}, {d})", "pass fewer or smaller batches")
     low = float(np.linalg.eigvalsh(H).min())
     if low < -16 * d * np.finfo(float).eps * scale:
         raise ValueError(
@@ -183,24 +188,59 @@ class Quadratic:
         lr = as_positive_float(lr, "lr")
         return float(np.abs(1.0 - lr * self._eig).max())
 
+    def singular_batches(self) -> np.ndarray:
+        r"""The batches whose Hessian is singular within round-off: :math:`\mu_k \le 16 d \varepsilon \|H_k\|_2`.
+
+        ``eigvalsh`` computes :math:`\mu_k` with an error of a few :math:`d\varepsilon\|H_k\|_2`
+        (Higham, ch. 3), so a smallest eigenvalue below this margin (e.g. :math:`+3 \cdot 10^{-18}`
+        for a rank-one batch) cannot be told from 0 and is counted as 0, the margin of the
+        symmetric-PSD check of the constructor.
+
+        Returns:
+            ``(K,)`` bool array.
+        """
+        scale = np.abs(self._eig).max(axis=1)
+        return self._eig[:, 0] <= roundoff_margin(self.dim) * scale
+
     def contractive_lr_range(self) -> LearningRateRange:
         r"""The learning rates :math:`(0, 2/L)` where every step contracts (C4).
 
         Raises:
-            ValueError: if some batch Hessian is singular (:math:`\mu = 0`): then no single
-                step contracts for any learning rate, though their random product may (C8).
+            ValueError: if some batch Hessian is singular (:math:`\mu_k = 0` within round-off,
+                :meth:`singular_batches`): then no single step contracts for any learning
+                rate, though their random product may (C8).
         """
-        mu, L = self.curvature_bounds()
-        if mu <= 0.0:
-            k = int(np.argmin(self._eig[:, 0]))
+        singular = self.singular_batches()
+        if singular.any():
+            k = int(np.argmax(singular))
             raise ValueError(
-                f"batch {k} has a singular Hessian (smallest eigenvalue {self._eig[k, 0]:.3g}): "
-                "no learning rate makes every step a contraction"
+                f"batch {k} has a singular Hessian (smallest eigenvalue {self._eig[k, 0]:.3g}, within "
+                f"round-off 16 d eps ||H_{k}||_2 of 0): no learning rate makes every step a contraction"
             )
+        _, L = self.curvature_bounds()
         return LearningRateRange(0.0, 2.0 / L)
 
     def step_family(self, lr) -> AffineFamily:
-        r"""The gradient steps :math:`T_k(x) = (I - h H_k) x + h q_k` as an AffineFamily."""
+        r"""The gradient steps :math:`T_k(x) = (I - h H_k) x + h q_k` as an AffineFamily.
+
+        Raises:
+            TypeError, ValueError: a non-real or non-positive ``lr``, or one so large that
+                :math:`h H_k` or :math:`h q_k` overflow (named ``lr``, with the contractive range).
+        """
         lr = as_positive_float(lr, "lr")
-        A = np.eye(self.dim) - lr * self.H
-        return AffineFamily(A, lr * self.q, self.probs)
+        with np.errstate(over="ignore", invalid="ignore"):
+            A = np.eye(self.dim) - lr * self.H
+            b = lr * self.q
+        if not (np.isfinite(A).all() and np.isfinite(b).all()):
+            raise ValueError(f"lr = {lr!r} is too large: lr * H_k or lr * q_k overflows float64; "
+                             f"{self._range_text()}")
+        family = AffineFamily(A, b, self.probs)
+        family._hint = f"lr = {lr:.6g}; {self._range_text()}"
+        return family
+
+    def _range_text(self) -> str:
+        try:
+            high = self.contractive_lr_range().high
+        except ValueError as exc:
+            return str(exc)
+        return f"every step contracts for lr in (0, {high:.6g}) (C4: 0 < lr < 2/max L_k)"

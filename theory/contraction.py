@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from revsgd.theory._validate import as_finite_array, as_nonnegative_int, as_positive_float
-from revsgd.theory.family import check_family, check_point
+from revsgd.theory.interfaces import check_family, check_point, checked_apply
+from revsgd.theory.tolerances import roundoff_margin
 
 __all__ = [
     "ContractionCertificate",
@@ -143,7 +144,8 @@ def steps_for_tolerance(rho, C, tol) -> int:
         return 0
     if rho == 0.0:
         return 1
-    n = max(0, math.ceil(math.log(tol * (1.0 - rho) / C) / math.log(rho)))
+    # In logarithms, so that a tiny tol (down to 5e-324) never underflows tol (1 - rho) / C to 0.
+    n = max(0, math.ceil((math.log(tol) + math.log1p(-rho) - math.log(C)) / math.log(rho)))
     # Guard the ceil against rounding in the logarithms: step to the exact least n.
     while n > 0 and rho ** (n - 1) * C / (1.0 - rho) <= tol:
         n -= 1
@@ -156,7 +158,8 @@ def contraction_factor(family) -> float:
     r""":math:`\rho = \max_k \operatorname{Lip}(T_k)` over all K maps of ``family``.
 
     All maps count, not only those with positive probability, because C1 is a statement
-    about every index sequence.
+    about every index sequence (:func:`certify` and
+    :func:`revsgd.theory.classify` count them the same way).
 
     Args:
         family: a :class:`revsgd.theory.Family`.
@@ -205,8 +208,15 @@ def displacement_constant(family, x0) -> float:
     check_family(family)
     x0 = check_point(family, x0)
     ks = np.arange(family.K)
-    moved = family.apply(ks, np.broadcast_to(x0, (family.K, family.dim)))
-    return float(np.max(np.linalg.norm(moved - x0, axis=1)))
+    moved = checked_apply(family, ks, np.broadcast_to(x0, (family.K, family.dim)).copy())
+    with np.errstate(over="ignore", invalid="ignore"):
+        C = float(np.max(np.linalg.norm(moved - x0, axis=1)))
+    if not np.isfinite(C):
+        raise ValueError(
+            f"family.apply(k, x0) must be finite at x0 for every map, got |T_k(x0) - x0| = {C!r} "
+            "(an overflow, or NaN returned by apply), so C is not defined"
+        )
+    return C
 
 
 @dataclass(frozen=True)
@@ -273,8 +283,12 @@ def certify(family, x0) -> ContractionCertificate:
 
     Raises:
         TypeError: ``family`` is not a Family, or a non-numeric ``x0``.
-        ValueError: if some map has Lipschitz constant >= 1 (no uniform contraction; the
-            message names the map and its constant), or a bad ``x0``.
+        ValueError: if some map has Lipschitz constant >= 1, or within the round-off margin
+            :math:`16 d\varepsilon` of 1 (:func:`revsgd.theory.tolerances.roundoff_margin`: no
+            uniform contraction; the message names the map and its constant), or a bad ``x0``.
+
+    Every map counts, also those of probability 0: C1 bounds every word, and a word may use
+    any map (:func:`revsgd.theory.classify` decides "uniformly contracting" the same way).
 
     Example:
         >>> from revsgd.theory.family import AffineFamily
@@ -287,10 +301,19 @@ def certify(family, x0) -> ContractionCertificate:
     """
     check_family(family)
     lip = as_finite_array(family.lipschitz(), "family.lipschitz()", shape=(family.K,))
+    if np.any(lip < 0):
+        raise ValueError(f"family.lipschitz() must be >= 0, got minimum {float(lip.min())!r}")
     worst = int(np.argmax(lip))
     if lip[worst] >= 1.0:
         raise ValueError(
             f"family is not a uniform contraction: map {worst} has Lipschitz constant "
             f"{lip[worst]:.6g} >= 1, so the bounds of C1 do not apply"
+        )
+    margin = roundoff_margin(family.dim)
+    if lip[worst] >= 1.0 - margin:
+        raise ValueError(
+            f"family is not a uniform contraction within round-off: map {worst} has Lipschitz "
+            f"constant {lip[worst]!r}, within 16 d eps = {margin:.3g} of 1 (a singular Hessian, an "
+            "isometry), so the bounds of C1 do not apply"
         )
     return ContractionCertificate(float(lip[worst]), displacement_constant(family, x0))

@@ -25,12 +25,14 @@ References:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.spatial.distance
 import scipy.stats
 
 from revsgd.theory._validate import as_finite_array, as_generator, as_positive_int
+from revsgd.theory.memory import check_allocation
 
 __all__ = ["TestResult", "energy_test", "ks_one_sample", "ks_two_sample", "sliced_wasserstein", "wasserstein_1d"]
 
@@ -79,6 +81,8 @@ def _samples(x, y) -> tuple[np.ndarray, np.ndarray]:
             raise ValueError(f"{name} must have shape (n,) or (n, d), got shape {arr.shape}")
         if arr.shape[0] == 0:
             raise ValueError(f"{name} must hold at least one sample, got 0 rows")
+        if arr.shape[1] == 0:
+            raise ValueError(f"{name} must have at least one coordinate (shape (n, d) with d >= 1), got shape {arr.shape}")
     if x.shape[1] != y.shape[1]:
         raise ValueError(
             f"x and y must have the same dimension, got x of dimension {x.shape[1]} and y of "
@@ -154,8 +158,10 @@ def energy_test(x, y, permutations: int = 199, rng=None) -> TestResult:
     \overline{|y - y'|}` (means over all pairs, Szekely-Rizzo). Each permutation relabels
     the pooled sample; its statistic needs only :math:`a^T D a` for the indicator ``a`` of
     the relabelled x-sample, so the permutations are evaluated in blocks by one matrix
-    product with the distance matrix ``D`` instead of gathering a permuted copy of ``D``
-    (O((n+m)^2) memory, O((n+m)^2) work per permutation).
+    product with the distance matrix ``D`` instead of gathering a permuted copy of ``D``.
+    ``D`` itself is never held: its rows are computed in blocks (``scipy.spatial.distance.cdist``)
+    of at most 32 MiB, once per group of permutations, so the memory is O(block x (n+m)) and
+    the work O((n+m)^2) per permutation.
 
     Args:
         x, y: samples of shape (n, d) and (m, d) (or 1-D).
@@ -179,22 +185,49 @@ def energy_test(x, y, permutations: int = 199, rng=None) -> TestResult:
     B = as_positive_int(permutations, "permutations")
     gen = as_generator(rng)
     Z = np.vstack([x, y])
-    D = scipy.spatial.distance.squareform(scipy.spatial.distance.pdist(Z))
     n, N = x.shape[0], Z.shape[0]
     m = N - n
-    rows, total = D.sum(axis=1), D.sum()
+    group = max(1, min(B, _BLOCK // N))  # permutations per pass: N x group indicators
+    rows_per_block = max(1, _BLOCK // N)  # distance rows per block: rows_per_block x N
+    check_allocation(8 * (N * (group + 2 * rows_per_block) + 2 * N * Z.shape[1]),
+                     f"energy_test: blocks of the {N} x {N} distance matrix",
+                     "pass fewer samples (a random subsample of x and y)")
     a = np.zeros(N)
     a[:n] = 1.0
-    stat = float(_energy_from_sums(a @ D @ a, total, a @ rows, n, m))
+    # D is never held: row blocks D[i:j] = cdist(Z[i:j], Z) give D a, D 1 and (D A)[i:j] per pass.
+    first = _distance_products(Z, a[:, None], rows_per_block)
+    rows = first.rows
+    total = rows.sum()
+    stat = float(_energy_from_sums(a @ first.products[:, 0], total, a @ rows, n, m))
     count = 0
-    block = max(1, min(B, 2**22 // N))  # at most 32 MiB of indicators at a time
-    for start in range(0, B, block):
-        A = np.zeros((N, min(block, B - start)))
+    for start in range(0, B, group):
+        A = np.zeros((N, min(group, B - start)))
         for j in range(A.shape[1]):
             A[gen.permutation(N)[:n], j] = 1.0
-        within = np.einsum("ij,ij->j", A, D @ A)
+        within = np.einsum("ij,ij->j", A, _distance_products(Z, A, rows_per_block).products)
         count += int(np.sum(_energy_from_sums(within, total, rows @ A, n, m) >= stat))
     return TestResult(stat, float((1.0 + count) / (1.0 + B)), {"permutations": B})
+
+
+#: Floats per block of the blocked energy test (32 MiB): distance rows and indicators alike.
+_BLOCK = 1 << 22
+
+
+class _Products(NamedTuple):
+    rows: np.ndarray  # D 1, shape (N,)
+    products: np.ndarray  # D A, shape (N, B)
+
+
+def _distance_products(Z, A, rows_per_block) -> _Products:
+    """``D 1`` and ``D A`` for the Euclidean distance matrix ``D`` of ``Z``, one row block at a time."""
+    N = Z.shape[0]
+    rows = np.empty(N)
+    out = np.empty((N, A.shape[1]))
+    for i in range(0, N, rows_per_block):
+        D = scipy.spatial.distance.cdist(Z[i:i + rows_per_block], Z)
+        rows[i:i + rows_per_block] = D.sum(axis=1)
+        out[i:i + rows_per_block] = D @ A
+    return _Products(rows, out)
 
 
 def ks_one_sample(x, cdf) -> TestResult:

@@ -45,6 +45,9 @@ import numpy as np
 
 from revsgd.theory._validate import as_positive_float
 from revsgd.theory.contraction import certify
+from revsgd.theory.divergence import check_finite
+from revsgd.theory.interfaces import checked_apply
+from revsgd.theory.memory import check_allocation
 from revsgd.theory.run import Run
 
 __all__ = ["CERTIFIED_BOUND", "Positions", "certified_run", "wavefront"]
@@ -114,15 +117,16 @@ def wavefront(family, word, starts, positions: Positions, record=()) -> tuple[np
         sel = np.nonzero(positions.depth > s)[0]
         letters = word[positions.at(sel, s)]
         if sel.size == everyone:
-            rows[...] = family.apply(letters, rows)
+            rows[...] = checked_apply(family, letters, rows)
         else:
-            rows[sel] = family.apply(letters, rows[sel])
+            rows[sel] = checked_apply(family, letters, rows[sel])
         if s + 1 in want:
             recorded[want[s + 1]] = rows
     return rows, recorded
 
 
-def certified_run(family, word, x0, tol, exact_rows, multiple: int = 1) -> Run:
+def certified_run(family, word, x0, tol, exact_rows, multiple: int = 1, *, cost=None,
+                  what: str = "certified run") -> Run:
     r"""A run frozen after the depth at which C1 certifies ``tol`` (written once for all).
 
     With :math:`m` the least depth such that :math:`\rho^m C/(1-\rho) \le \mathrm{tol}`
@@ -138,6 +142,9 @@ def certified_run(family, word, x0, tol, exact_rows, multiple: int = 1) -> Run:
         exact_rows: ``exact_rows(D)`` returns the ``(D + 1, d)`` exact rows ``0..D``,
             spending :math:`D(D+1)/2` applications.
         multiple: the depth is rounded up to a multiple of this (a block length).
+        cost: ``cost(D)``, the applications ``exact_rows(D)`` spends (default
+            :math:`D(D+1)/2`, the wavefront; an affine family's blocked path spends ``D``).
+        what: the caller's name, for the messages.
 
     Returns:
         a :class:`~revsgd.theory.run.Run` with ``depth`` :math:`D`, ``error_bound``
@@ -145,7 +152,8 @@ def certified_run(family, word, x0, tol, exact_rows, multiple: int = 1) -> Run:
 
     Raises:
         TypeError / ValueError: ``tol`` not a finite number > 0; ValueError: a family that
-            is not a uniform contraction.
+            is not a uniform contraction, or a trajectory beyond the allocation limit;
+            :class:`~revsgd.theory.divergence.DivergenceError`: non-finite rows.
 
     Example:
         >>> import numpy as np
@@ -157,12 +165,17 @@ def certified_run(family, word, x0, tol, exact_rows, multiple: int = 1) -> Run:
         (11, True, (41, 1))
     """
     tol = as_positive_float(tol, "tol")
-    cert = certify(family, x0)
     n = word.size
+    check_allocation(16 * (n + 1) * family.dim, f"{what}: a trajectory of {n + 1} rows of dimension "
+                     f"d = {family.dim}", "pass a shorter word, or use backward_last(family, word[:depth], x0) "
+                     "with the certified depth (ContractionCertificate.steps_for(tol)) for the end point only")
+    cert = certify(family, x0)
     depth = min(n, multiple * -(-cert.steps_for(tol) // multiple))
-    exact = exact_rows(depth)
+    with np.errstate(over="ignore", invalid="ignore"):
+        exact = check_finite(exact_rows(depth), family, what)
     traj = np.empty((n + 1, family.dim))
     traj[: depth + 1] = exact
     traj[depth + 1 :] = exact[depth]
     bound = 0.0 if depth == n else float(cert.limit(depth))
-    return Run(word, traj, depth * (depth + 1) // 2, depth, bound, cert, CERTIFIED_BOUND)
+    spent = depth * (depth + 1) // 2 if cost is None else int(cost(depth))
+    return Run(word, traj, spent, depth, bound, cert, CERTIFIED_BOUND)

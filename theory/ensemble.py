@@ -32,9 +32,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from revsgd.theory._validate import as_finite_array, as_generator, as_nonnegative_int, as_positive_int
+from revsgd.theory._validate import (as_finite_array, as_generator, as_nonnegative_int, as_positive_int,
+                                     as_probabilities, describe)
+from revsgd.theory.divergence import check_finite
 from revsgd.theory.engine import Positions, wavefront
 from revsgd.theory.family import AffineFamily, check_family
+from revsgd.theory.memory import check_allocation
 from revsgd.theory.run import Ensemble, check_record
 
 __all__ = [
@@ -49,7 +52,15 @@ __all__ = [
 def _check_words(family, words) -> np.ndarray:
     if isinstance(words, (str, bytes)) or words is None:
         raise TypeError(f"words must be an (m, n) integer array, got {type(words).__name__}")
-    arr = np.asarray(words)
+    try:
+        arr = np.asarray(words)
+    except ValueError as exc:
+        raise ValueError(
+            f"words must be an (m, n) integer array (every word of one length n), got a ragged "
+            f"{type(words).__name__}"
+        ) from exc
+    except (TypeError, OverflowError) as exc:
+        raise TypeError(f"words must be an (m, n) integer array, got {describe(words)}") from exc
     if arr.ndim != 2:
         raise ValueError(f"words must have shape (m, n) (one word per row), got shape {arr.shape}")
     if arr.shape[0] == 0:
@@ -120,6 +131,23 @@ def _sweep_affine(A, b, words, X, steps) -> Ensemble:
     return Ensemble(final, steps, recorded)
 
 
+def _checked(ens: Ensemble, family, what: str) -> Ensemble:
+    """The ensemble, after refusing non-finite states (:mod:`revsgd.theory.divergence`)."""
+    if ens.recorded.size:
+        check_finite(ens.recorded, family, what, ens.steps, "recorded step")
+    check_finite(ens.final.T, family, what, None, "chain")
+    return ens
+
+
+def _ensemble_memory(what: str, m: int, n: int, d: int, recorded: int) -> None:
+    check_allocation(
+        8 * (m * n + 4 * m * (d + 1) + recorded * m * d),
+        f"{what}: {m} chains of {n} steps in dimension d = {d} ({recorded} recorded steps)",
+        "pass a smaller m or n, record fewer steps, or use stream_forward_ensemble (words drawn "
+        "chunkwise, never held)",
+    )
+
+
 def sweep(family, words, X, steps=()) -> Ensemble:
     r"""Advance chain :math:`i` from ``X[i]`` through ``words[i]`` in column order (inputs trusted).
 
@@ -171,7 +199,9 @@ def forward_ensemble(family, words, x0, record=None) -> Ensemble:
     words = _check_words(family, words)
     X = check_start(family, x0, words.shape[0])
     steps = () if record is None else tuple(int(s) for s in check_record(record, words.shape[1]))
-    return sweep(family, words, X, steps)
+    _ensemble_memory("forward_ensemble", *words.shape, family.dim, len(steps))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _checked(sweep(family, words, X, steps), family, "forward_ensemble")
 
 
 def backward_ensemble(family, words, x0) -> Ensemble:
@@ -201,7 +231,9 @@ def backward_ensemble(family, words, x0) -> Ensemble:
     check_family(family)
     words = _check_words(family, words)
     X = check_start(family, x0, words.shape[0])
-    return sweep(family, words[:, ::-1], X)
+    _ensemble_memory("backward_ensemble", *words.shape, family.dim, 0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _checked(sweep(family, words[:, ::-1], X), family, "backward_ensemble")
 
 
 def sample_word_array(family, m, n, rng=None) -> np.ndarray:
@@ -234,7 +266,10 @@ def sample_word_array(family, m, n, rng=None) -> np.ndarray:
     m = as_positive_int(m, "m")
     n = as_nonnegative_int(n, "n")
     gen = as_generator(rng)
-    return gen.choice(family.K, size=(m, n), p=np.asarray(family.probs)).astype(np.int64)
+    check_allocation(16 * m * n, f"sample_word_array: an (m, n) = ({m}, {n}) word array",
+                     "pass a smaller m or n, or use stream_forward_ensemble (words drawn chunkwise)")
+    p = as_probabilities(family.probs, "family.probs", family.K)
+    return gen.choice(family.K, size=(m, n), p=p).astype(np.int64)
 
 
 def sample_forward_ensemble(family, m, n, x0, rng=None, record=None) -> Ensemble:

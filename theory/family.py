@@ -33,156 +33,14 @@ References:
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
-
 import numpy as np
 
-from revsgd.theory._validate import (as_finite_array, as_index_array, as_positive_float,
-                                     as_positive_int, as_probabilities, describe)
+from revsgd.theory._validate import as_finite_array, as_positive_float, as_positive_int, as_probabilities
+from revsgd.theory.interfaces import (Family, GradientOracle, _map_args, check_family, check_oracle,
+                                      check_point, checked_apply)
 
 __all__ = ["AffineFamily", "Family", "GradientOracle", "GradientSteps", "check_family", "check_oracle",
-           "check_point"]
-
-
-@runtime_checkable
-class Family(Protocol):
-    r"""Structural interface of K maps :math:`T_k` on :math:`\mathbb{R}^d` (module docstring).
-
-    .. math:: \Pr(\xi = k) = p_k, \qquad \operatorname{Lip}(T_k) \le \mathtt{lipschitz()}_k .
-
-    Args:
-        k, x (of ``apply``): an int with a point ``(dim,)`` (:math:`T_k(x)`), or ``(m,)`` ints with ``(m, dim)`` points (rows :math:`T_{k_i}(x_i)`).
-
-    Raises:
-        ValueError, TypeError: an implementation's, for a bad ``k`` or ``x``.
-
-    Example:
-        >>> isinstance(AffineFamily([[[0.5]]], [[0.0]]), Family), isinstance("maps", Family)
-        (True, False)
-    """
-
-    K: int
-    dim: int
-    probs: np.ndarray
-
-    def apply(self, k, x) -> np.ndarray:  # pragma: no cover - protocol
-        ...
-
-    def lipschitz(self) -> np.ndarray:  # pragma: no cover - protocol
-        ...
-
-
-@runtime_checkable
-class GradientOracle(Protocol):
-    r"""Structural interface of K batch losses seen through gradients and HVPs (module docstring).
-
-    .. math:: \mathtt{gradient}(k, x) = \nabla L_k(x), \qquad \mathtt{hvp}(k, x, v) = \nabla^2 L_k(x)\, v .
-
-    Args:
-        k, x, v (of ``gradient`` and ``hvp``): an int with points ``(dim,)``, or ``(m,)`` ints with ``(m, dim)``.
-
-    Raises:
-        ValueError, TypeError: an implementation's, for a bad ``k``, ``x`` or ``v``.
-
-    Example:
-        >>> class Two:  # L_0 = x^2/2, L_1 = (x - 1)^2
-        ...     K, dim = 2, 1
-        ...     def gradient(self, k, x): return np.array([1.0, 2.0])[k] * (x - k)
-        ...     def hvp(self, k, x, v): return np.array([1.0, 2.0])[k] * v
-        >>> isinstance(Two(), GradientOracle)
-        True
-    """
-
-    K: int
-    dim: int
-
-    def gradient(self, k, x) -> np.ndarray:  # pragma: no cover - protocol
-        ...
-
-    def hvp(self, k, x, v) -> np.ndarray:  # pragma: no cover - protocol
-        ...
-
-
-def check_family(family, name: str = "family") -> None:
-    """Raise TypeError unless ``family`` follows the :class:`Family` interface.
-
-    Args:
-        family: the object to check; name: its name in the message.
-
-    Raises:
-        TypeError: ``family`` lacks one of ``K``, ``dim``, ``probs``, ``apply``, ``lipschitz``.
-
-    Example:
-        >>> check_family("maps")
-        Traceback (most recent call last):
-        TypeError: family must provide K, dim, probs, apply and lipschitz (a theory.Family), got str
-    """
-    if not isinstance(family, Family):
-        raise TypeError(
-            f"{name} must provide K, dim, probs, apply and lipschitz "
-            f"(a theory.Family), got {type(family).__name__}"
-        )
-
-
-def check_oracle(oracle, name: str = "oracle", *, hvp: bool = True) -> None:
-    """Raise TypeError unless ``oracle`` follows the :class:`GradientOracle` interface.
-
-    Args:
-        oracle: the object to check; name: its name in the message.
-        hvp: whether ``hvp(k, x, v)`` is required (the steps need only ``gradient``).
-
-    Returns:
-        None: it checks that the members exist, not what they compute.
-
-    Raises:
-        TypeError: ``oracle`` lacks ``K``, ``dim``, ``gradient`` (or ``hvp``, if required).
-
-    Example:
-        >>> class Grad:
-        ...     K, dim = 1, 1
-        ...     def gradient(self, k, x): return x
-        >>> check_oracle(Grad(), hvp=False)
-        >>> check_oracle(Grad())  # doctest: +ELLIPSIS
-        Traceback (most recent call last):
-        TypeError: oracle must provide K, dim, gradient(k, x) and hvp(k, x, v) (a revsgd.theory.GradientOracle), got Grad ...
-    """
-    needed = ("K", "dim", "gradient", "hvp") if hvp else ("K", "dim", "gradient")
-    if not all(hasattr(oracle, attr) for attr in needed) or not callable(oracle.gradient):
-        want = "K, dim, gradient(k, x) and hvp(k, x, v)" if hvp else "K, dim and gradient(k, x)"
-        raise TypeError(
-            f"{name} must provide {want} (a revsgd.theory.GradientOracle), got {describe(oracle)}"
-        )
-
-
-def check_point(family, x0, name: str = "x0") -> np.ndarray:
-    """``x0`` as a finite float array of shape ``(family.dim,)``.
-
-    Args:
-        family: anything with ``dim``; x0: the point; name: its name in messages.
-
-    Returns:
-        float64 array of shape ``(dim,)``.
-
-    Raises:
-        TypeError, ValueError: non-numeric ``x0``, a wrong shape or non-finite entries.
-
-    Example:
-        >>> check_point(AffineFamily([[[0.5]]], [[0.0]]), [2])
-        array([2.])
-    """
-    return as_finite_array(x0, name, shape=(family.dim,))
-
-
-def _map_args(k, x, K: int, dim: int):
-    """``(k, x, single)``: int ``k`` with ``x`` ``(d,)`` (single), or int64 ``k`` ``(m,)`` with ``x`` ``(m, d)``."""
-    if np.ndim(k) == 0:
-        if isinstance(k, (int, np.integer)) and not isinstance(k, bool) and 0 <= k < K:
-            k = int(k)
-        else:  # the general path names the problem
-            k = int(as_index_array(np.array([k]), "k", K)[0])
-        return k, as_finite_array(x, "x", shape=(dim,)), True
-    k = as_index_array(k, "k", K)
-    return k, as_finite_array(x, "x", shape=(k.shape[0], dim)), False
+           "check_point", "checked_apply"]
 
 
 class AffineFamily:
@@ -209,14 +67,16 @@ class AffineFamily:
         array([0., 1.])
     """
 
+    _validated_family = True  # K, dim, probs and apply's shapes are checked here, once
+
     def __init__(self, A, b, probs=None):
-        A = as_finite_array(A, "A", ndim=3)
+        A = as_finite_array(A, "A", ndim=3, copy=True)  # copied, then frozen: the caller's stay writable
         K, d, d2 = A.shape
         if K == 0:
             raise ValueError("A must hold at least one map (K >= 1), got K = 0")
         if d == 0 or d != d2:
             raise ValueError(f"A must have shape (K, d, d) with d >= 1, got shape {A.shape}")
-        b = as_finite_array(b, "b", ndim=2)
+        b = as_finite_array(b, "b", ndim=2, copy=True)
         if b.shape != (K, d):
             raise ValueError(
                 f"b must have shape (K, d) = ({K}, {d}) to match A, got shape {b.shape}"
@@ -243,6 +103,16 @@ class AffineFamily:
     def lipschitz(self) -> np.ndarray:
         """The ``(K,)`` operator 2-norms :math:`\\|A_k\\|_2` (largest singular values)."""
         return np.linalg.norm(self.A, ord=2, axis=(1, 2))
+
+    def divergence_hint(self) -> str:
+        """Why iterates may overflow: the maker's learning-rate range if known, else the worst map."""
+        if getattr(self, "_hint", None):
+            return self._hint
+        lip = self.lipschitz()
+        k = int(np.argmax(lip))
+        if lip[k] >= 1.0:
+            return f"map {k} has ||A_{k}||_2 = {lip[k]:.6g} >= 1: the maps expand, so no uniform contraction"
+        return f"every map contracts (max ||A_k||_2 = {lip[k]:.6g} < 1)"
 
     def fixed_points(self) -> np.ndarray:
         r"""The ``(K, d)`` fixed points :math:`x_k^* = (I - A_k)^{-1} b_k`.
@@ -333,6 +203,8 @@ class GradientSteps:
         array([0.75, 0.5 ])
     """
 
+    _validated_family = True  # K, dim, probs checked here; gradient shapes checked per call
+
     def __init__(self, oracle, lr, probs=None):
         check_oracle(oracle, hvp=False)
         self.oracle = oracle
@@ -377,6 +249,32 @@ class GradientSteps:
             return x - self.lr * self._gradients(np.array([k]), x[None])[0]
         return x - self.lr * self._gradients(k, x)
 
+    def divergence_hint(self) -> str:
+        r"""The learning rates :math:`(0, 2/\max_k L_k)` of C4 where the steps contract, with ``lr``.
+
+        Returns:
+            a sentence (from the oracle's curvature bounds, else its ``contractive_lr_range()``).
+        """
+        lr = f"lr = {self.lr:.6g}"
+        if self._bounds is not None:
+            mu, L = self._bounds
+            top = float(L.max())
+            if top <= 0.0:
+                return f"{lr}; the oracle's smoothness bounds are 0"
+            if float(mu.min()) > 0.0:
+                return f"{lr}, while the steps contract for lr in (0, {2.0 / top:.6g}) (C4: 0 < lr < 2/max L_k)"
+            return (f"{lr}; the steps are non-expansive only for lr <= {2.0 / top:.6g} (a batch has "
+                    "mu_k = 0, so no lr makes every step a contraction)")
+        method = getattr(self.oracle, "contractive_lr_range", None)
+        if callable(method):
+            try:
+                low, high = method()
+                return f"{lr}, while the oracle's contractive learning-rate range is ({low:.6g}, {high:.6g})"
+            except Exception:
+                pass
+        return (f"{lr}; give the oracle strong_convexity() and smoothness() to learn the contractive "
+                "learning-rate range (0, 2/max L_k)")
+
     def lipschitz(self) -> np.ndarray:
         r"""The ``(K,)`` certified constants :math:`\max(|1 - h\mu_k|, |1 - hL_k|)` (C4).
 
@@ -398,3 +296,4 @@ class GradientSteps:
             )
         mu, L = self._bounds
         return np.maximum(np.abs(1.0 - self.lr * mu), np.abs(1.0 - self.lr * L))
+

@@ -28,7 +28,13 @@ C1 is below a tolerance.
 
 Memory: ``record=range(0, n + 1, k)`` keeps only the iterates at steps
 :math:`0, k, 2k, \dots`; :func:`forward_last` and :func:`backward_last` keep only
-:math:`x_n`, :math:`y_n`.
+:math:`x_n`, :math:`y_n`. A trajectory larger than the allocation limit
+(:mod:`revsgd.theory.memory`) is refused before it is allocated, naming these remedies.
+
+Divergence: iterates that become non-finite (a family that is not a contraction overflows,
+or a user's ``apply`` returns NaN) raise :class:`~revsgd.theory.divergence.DivergenceError`
+naming the first such step (:mod:`revsgd.theory.divergence`; ``REVSGD_NONFINITE=allow``
+returns the IEEE values). A user's ``apply`` of the wrong output shape is refused by name.
 
 References:
     P. Diaconis, D. Freedman, "Iterated random functions", SIAM Review 41(1), 1999;
@@ -40,9 +46,11 @@ from __future__ import annotations
 import numpy as np
 
 from revsgd.theory._validate import as_index_array
-from revsgd.theory.affine_scan import backward_affine, forward_affine
+from revsgd.theory.affine_scan import SEGMENT, backward_affine, forward_affine
+from revsgd.theory.divergence import check_finite, raise_divergence
 from revsgd.theory.engine import Positions, certified_run, wavefront
-from revsgd.theory.family import AffineFamily, check_family, check_point
+from revsgd.theory.family import AffineFamily, check_family, check_point, checked_apply
+from revsgd.theory.memory import check_allocation
 from revsgd.theory.run import Run, check_record
 
 __all__ = ["backward", "backward_at", "backward_certified", "backward_last", "forward", "forward_last"]
@@ -55,6 +63,16 @@ def _prepare(family, word, x0):
     return word, x0
 
 
+def trajectory_memory(fn: str, rows: int, d: int, n: int, copies: int = 1) -> None:
+    """Refuse before allocating a trajectory of ``rows`` rows of ``d`` floats beyond the limit."""
+    check_allocation(
+        8 * copies * int(rows) * int(d),
+        f"{fn}: a trajectory of {rows} rows of dimension d = {d}",
+        f"pass record=range(0, {n} + 1, k) to keep every k-th iterate, or use "
+        f"{fn.split('(')[0].split('_')[0]}_last(...) for the last iterate only",
+    )
+
+
 def forward_loop(family, word, x0, steps) -> np.ndarray:
     """The forward iterates at ``steps`` (sorted) by the plain loop of single ``apply`` calls."""
     out = np.empty((steps.size, family.dim))
@@ -64,11 +82,35 @@ def forward_loop(family, word, x0, steps) -> np.ndarray:
     x = x0
     last = int(steps[-1]) if steps.size else 0
     for j in range(1, last + 1):
-        x = family.apply(int(word[j - 1]), x)
+        x = checked_apply(family, int(word[j - 1]), x)
         if steps[r] == j:
             out[r] = x
             r += 1
     return out
+
+
+def first_nonfinite_step(family, word, x0) -> int | None:
+    """The first step ``j`` whose forward iterate along ``word`` is non-finite (None if none).
+
+    Only run after a non-finite result was seen: it replays the word (segments of the
+    affine scan, or single ``apply`` calls) to name the step.
+    """
+    x = x0
+    if isinstance(family, AffineFamily):
+        with np.errstate(all="ignore"):
+            for start in range(0, word.size, SEGMENT):
+                rows = forward_affine(family.A, family.b, word[start:start + SEGMENT], x, 1)[1:]
+                bad = ~np.isfinite(rows).all(axis=1)
+                if bad.any():
+                    return start + 1 + int(np.argmax(bad))
+                x = rows[-1]
+        return None
+    with np.errstate(all="ignore"):
+        for j, k in enumerate(word, start=1):
+            x = np.asarray(family.apply(int(k), x), dtype=float)
+            if not np.isfinite(x).all():
+                return j
+    return None
 
 
 def backward_positions(steps) -> Positions:
@@ -129,9 +171,14 @@ def forward(family, word, x0, record=None) -> np.ndarray:
         array([0.  , 0.5 , 0.25])
     """
     word, x0 = _prepare(family, word, x0)
-    if isinstance(family, AffineFamily):
-        return _affine_rows(forward_affine, family, word, x0, record)
-    return forward_loop(family, word, x0, check_record(record, word.size))
+    steps = check_record(record, word.size)
+    trajectory_memory("forward", steps.size, family.dim, word.size)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if isinstance(family, AffineFamily):
+            rows = _affine_rows(forward_affine, family, word, x0, record)
+        else:
+            rows = forward_loop(family, word, x0, steps)
+    return check_finite(rows, family, "forward", steps, "step" if record is None else "recorded step")
 
 
 def forward_last(family, word, x0) -> np.ndarray:
@@ -156,12 +203,25 @@ def forward_last(family, word, x0) -> np.ndarray:
         array([0.25])
     """
     word, x0 = _prepare(family, word, x0)
-    if isinstance(family, AffineFamily):
-        return forward_affine(family.A, family.b, word, x0, max(word.size, 1))[-1]
-    x = x0
-    for k in word:
-        x = family.apply(int(k), x)
-    return np.asarray(x, dtype=float)
+    return _last(family, word, x0, "forward_last")
+
+
+def _last(family, word, x0, fn: str) -> np.ndarray:
+    with np.errstate(over="ignore", invalid="ignore"):
+        if isinstance(family, AffineFamily):
+            x = forward_affine(family.A, family.b, word, x0, max(word.size, 1))[-1]
+        else:
+            x = x0
+            for k in word:
+                x = checked_apply(family, int(k), x)
+            x = np.asarray(x, dtype=float)
+    if not np.isfinite(x).all():
+        check_finite(x[None], family, fn)  # returns only under REVSGD_NONFINITE=allow
+        if fn == "forward_last":
+            raise_divergence(fn, family, first_nonfinite_step(family, word, x0))
+        raise_divergence(fn, family, first_nonfinite_step(family, word, x0), "application",
+                         " of the newest-first sweep over the reversed word")
+    return x
 
 
 def backward_last(family, word, x0) -> np.ndarray:
@@ -186,7 +246,7 @@ def backward_last(family, word, x0) -> np.ndarray:
         array([0.5])
     """
     word, x0 = _prepare(family, word, x0)
-    return forward_last(family, word[::-1], x0)
+    return _last(family, word[::-1], x0, "backward_last")
 
 
 def backward_at(family, word, x0, steps) -> np.ndarray:
@@ -221,7 +281,10 @@ def backward_at(family, word, x0, steps) -> np.ndarray:
     """
     word, x0 = _prepare(family, word, x0)
     steps = as_index_array(steps, "steps", word.size + 1, allow_empty=False)
-    return _backward_rows(family, word, x0, steps)
+    trajectory_memory("backward_at", steps.size, family.dim, word.size, copies=2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        rows = _backward_rows(family, word, x0, steps)
+    return check_finite(rows, family, "backward_at", steps)
 
 
 def backward(family, word, x0, record=None) -> np.ndarray:
@@ -253,9 +316,15 @@ def backward(family, word, x0, record=None) -> np.ndarray:
         array([[0.5]])
     """
     word, x0 = _prepare(family, word, x0)
-    if isinstance(family, AffineFamily):
-        return _affine_rows(backward_affine, family, word, x0, record)
-    return _backward_rows(family, word, x0, check_record(record, word.size))
+    steps = check_record(record, word.size)
+    affine = isinstance(family, AffineFamily)
+    trajectory_memory("backward", steps.size, family.dim, word.size, copies=1 if affine else 2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if affine:
+            rows = _affine_rows(backward_affine, family, word, x0, record)
+        else:
+            rows = _backward_rows(family, word, x0, steps)
+    return check_finite(rows, family, "backward", steps, "step" if record is None else "recorded step")
 
 
 def backward_certified(family, word, x0, tol) -> Run:
@@ -265,7 +334,9 @@ def backward_certified(family, word, x0, tol) -> Run:
     rows :math:`j \le m` are exact and rows :math:`j > m` equal row :math:`m`; since
     :math:`|y_j - y_m| \le \sum_{i \ge m} \rho^i C`, every row is within ``tol`` of the
     exact backward iterate. Costs :math:`m(m+1)/2` applications instead of :math:`n(n+1)/2`
-    (the wavefront, for any family; :func:`revsgd.theory.engine.certified_run`).
+    (the wavefront, for a general family; :func:`revsgd.theory.engine.certified_run`); an
+    :class:`~revsgd.theory.family.AffineFamily` composes rows :math:`0..m` by the blocked
+    affine path, :math:`m` applications (:math:`O(m d^3)` flops).
 
     Args:
         family: a :class:`revsgd.theory.Family` whose maps are all :math:`\rho`-Lipschitz, :math:`\rho < 1`.
@@ -276,7 +347,8 @@ def backward_certified(family, word, x0, tol) -> Run:
     Returns:
         a :class:`~revsgd.theory.run.Run`: ``depth`` :math:`\min(m, n)`, ``error_bound``
         :math:`\rho^{m} C/(1-\rho)` (0.0 when the whole word was composed), ``applications``
-        :math:`m(m+1)/2`, the ``certificate`` and the ``bound``'s name.
+        :math:`m(m+1)/2` (:math:`m` for an affine family), the ``certificate`` and the
+        ``bound``'s name.
 
     Raises:
         ValueError: ``tol <= 0``, or a family that is not a uniform contraction.
@@ -285,10 +357,16 @@ def backward_certified(family, word, x0, tol) -> Run:
         >>> from revsgd.theory.family import AffineFamily
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[1.0], [-1.0]])
         >>> run = backward_certified(fam, [0] * 50, [0.0], 1e-3)
-        >>> run.depth, run.applications, run.error_bound <= 1e-3
-        (11, 66, True)
+        >>> run.depth, run.applications, run.error_bound <= 1e-3   # affine: one application per letter
+        (11, 11, True)
     """
     word, x0 = _prepare(family, word, x0)
+    if isinstance(family, AffineFamily):
+        return certified_run(
+            family, word, x0, tol, lambda depth: backward_affine(family.A, family.b, word[:depth], x0, 1),
+            cost=lambda depth: depth, what="backward_certified",
+        )
     return certified_run(
-        family, word, x0, tol, lambda depth: _backward_rows(family, word, x0, np.arange(depth + 1))
+        family, word, x0, tol, lambda depth: _backward_rows(family, word, x0, np.arange(depth + 1)),
+        what="backward_certified",
     )

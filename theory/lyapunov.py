@@ -32,7 +32,9 @@ from scipy import stats
 
 from revsgd.theory._validate import as_finite_array, as_generator, as_index_array, as_positive_int
 from revsgd.theory.affine_scan import backward_increments_affine
-from revsgd.theory.family import AffineFamily
+from revsgd.theory.divergence import DivergenceError
+from revsgd.theory.family import AffineFamily, check_family
+from revsgd.theory.memory import check_allocation
 from revsgd.theory.tolerances import roundoff_margin  # re-exported: 16 d eps (derivation there)
 
 __all__ = [
@@ -135,9 +137,14 @@ def lyapunov_exponent(family, n=2000, runs=16, rng=None, confidence=0.99) -> Lya
     runs = as_positive_int(runs, "runs")
     if runs < 2:
         raise ValueError(f"runs must be >= 2 for a confidence interval, got {runs}")
-    if not isinstance(confidence, float) or not 0.0 < confidence < 1.0:
+    if isinstance(confidence, (bool, np.bool_)) or not isinstance(confidence, (float, np.floating)):
+        raise TypeError(f"confidence must be a float in (0, 1), got {type(confidence).__name__} {confidence!r}")
+    if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be a float in (0, 1), got {confidence!r}")
+    confidence = float(confidence)
     gen = as_generator(rng)
+    check_allocation(8 * n * runs + 16 * runs * fam.dim, f"lyapunov_exponent: {n} x {runs} map indices",
+                     "pass a smaller n (factors per run) or fewer runs")
     idx = gen.choice(fam.K, size=(n, runs), p=fam.probs)
     v = gen.standard_normal((runs, fam.dim))
     v /= np.linalg.norm(v, axis=1, keepdims=True)
@@ -149,8 +156,13 @@ def lyapunov_exponent(family, n=2000, runs=16, rng=None, confidence=0.99) -> Lya
             total += np.log(norms)
             v /= np.where(norms > 0, norms, 1.0)[:, None]
     per_run = total / n
-    finite = per_run[np.isfinite(per_run)]
-    if finite.size < per_run.size:  # some run hit the zero vector: exponent -inf
+    if np.any(np.isnan(per_run) | (per_run == np.inf)):  # overflow of |A v|: never reported as -inf
+        r = int(np.argmax(np.isnan(per_run) | (per_run == np.inf)))
+        raise DivergenceError(
+            f"lyapunov_exponent: run {r} overflowed (|A v| = inf or NaN): the entries of family.A are "
+            "too large for float64 products; rescale the family (gamma shifts by log of the scale)"
+        )
+    if np.any(per_run == -np.inf):  # some run hit the zero vector: exponent -inf
         return LyapunovEstimate(-np.inf, (-np.inf, -np.inf), confidence, runs, n, per_run)
     mean = float(per_run.mean())
     half = float(stats.t.ppf(0.5 + confidence / 2, runs - 1) * per_run.std(ddof=1) / np.sqrt(runs))
@@ -198,8 +210,8 @@ def mean_log_lipschitz(family) -> float:
         E \log \operatorname{Lip}(T_\xi) = \sum_{k:\, p_k > 0} p_k \log \operatorname{Lip}(T_k)
         \;\ge\; \gamma \quad \text{(subadditivity; affine maps)}.
 
-    Maps with :math:`p_k = 0` do not count; a map with Lipschitz constant 0 gives
-    :math:`-\infty`.
+    Maps with :math:`p_k = 0` do not count (their weight is 0); a map with Lipschitz
+    constant 0 gives :math:`-\infty`.
 
     Args:
         family: a :class:`revsgd.theory.Family` (only ``probs`` and ``lipschitz()`` are used).
@@ -208,8 +220,8 @@ def mean_log_lipschitz(family) -> float:
         the mean, a float (possibly ``-inf``).
 
     Raises:
-        AttributeError: an object without ``probs`` or ``lipschitz`` (the family is not
-            validated here).
+        TypeError: ``family`` is not a Family.
+        ValueError: ``family.lipschitz()`` not a finite non-negative ``(K,)`` array, bad ``probs``.
 
     Example:
         >>> from revsgd.theory.family import AffineFamily
@@ -217,11 +229,19 @@ def mean_log_lipschitz(family) -> float:
         >>> round(mean_log_lipschitz(fam), 6)   # (log(1/4) + log 2) / 2
         -0.346574
     """
-    lip = np.asarray(family.lipschitz(), dtype=float)
-    p = np.asarray(family.probs, dtype=float)
+    lip, p = _lipschitz(family)
     used = p > 0
     with np.errstate(divide="ignore"):
         return float(np.sum(p[used] * np.log(lip[used])))
+
+
+def _lipschitz(family) -> tuple[np.ndarray, np.ndarray]:
+    """``(lipschitz(), probs)`` of a validated family, both finite ``(K,)``, the constants >= 0."""
+    check_family(family)
+    lip = as_finite_array(family.lipschitz(), "family.lipschitz()", shape=(family.K,))
+    if np.any(lip < 0):
+        raise ValueError(f"family.lipschitz() must be >= 0, got minimum {float(lip.min())!r}")
+    return lip, np.asarray(family.probs, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -235,7 +255,8 @@ class ContractionClass:
 
     Attributes:
         kind: one of :data:`CLASSES`.
-        max_lipschitz: :math:`\max_k \operatorname{Lip}(T_k)` over maps with p > 0.
+        max_lipschitz: :math:`\max_k \operatorname{Lip}(T_k)` over all K maps (also those of
+            probability 0, as :func:`revsgd.theory.certify`).
         mean_log_lipschitz: :math:`E \log \operatorname{Lip}(T_\xi)`.
         lyapunov: the :class:`LyapunovEstimate` (None unless the family is affine and
             not uniformly contracting).
@@ -269,14 +290,17 @@ class ContractionClass:
 def classify(family, n=2000, runs=16, rng=None, confidence=0.99) -> ContractionClass:
     r"""Classify ``family`` as uniformly contracting, contracting on average, or neither.
 
-    * uniformly contracting: :math:`\max_k \operatorname{Lip}(T_k) < 1` (C1 applies; exact);
+    * uniformly contracting: :math:`\max_k \operatorname{Lip}(T_k) < 1 - \tau` over **all** K maps,
+      those of probability 0 included, exactly as :func:`revsgd.theory.certify` decides (C1
+      is a statement about every word; the two always agree);
     * contracting on average: :math:`E\log\operatorname{Lip} < -\tau` (exact), or, for an affine
       family, the upper end of the interval for :math:`\gamma` is :math:`< -\tau` (statistical);
     * not contracting: for an affine family, the lower end of the interval is :math:`> \tau`;
     * undetermined: the interval meets :math:`[-\tau, \tau]`, or the family is not affine and
       :math:`E\log\operatorname{Lip} \ge -\tau` (no evidence either way),
 
-    with :math:`\tau = 16 d\varepsilon` the round-off margin
+    (maps of probability 0 have weight 0 in :math:`E\log\operatorname{Lip}` and do not occur
+    in the words of :math:`\gamma`), with :math:`\tau = 16 d\varepsilon` the round-off margin
     (:func:`revsgd.theory.tolerances.roundoff_margin`). Only the first two classes have
     ``backward_converges``; nothing else claims convergence.
 
@@ -290,9 +314,8 @@ def classify(family, n=2000, runs=16, rng=None, confidence=0.99) -> ContractionC
 
     Raises:
         TypeError, ValueError: bad ``n``, ``runs`` or ``confidence``, as
-            :func:`lyapunov_exponent` (only when the exponent is estimated).
-        AttributeError: an object without ``lipschitz()``, ``probs`` or ``dim`` (the family is
-            not validated here).
+            :func:`lyapunov_exponent`; a ``family`` that is not a Family, or whose
+            ``lipschitz()`` is not a finite non-negative ``(K,)`` array.
 
     Example:
         >>> from revsgd.theory.family import AffineFamily
@@ -302,11 +325,11 @@ def classify(family, n=2000, runs=16, rng=None, confidence=0.99) -> ContractionC
         >>> c.kind, c.backward_converges
         ('contracting on average', True)
     """
-    lip = np.asarray(family.lipschitz(), dtype=float)
-    used = np.asarray(family.probs) > 0
-    max_lip = float(lip[used].max())
+    lip, _ = _lipschitz(family)
+    n, runs = as_positive_int(n, "n"), as_positive_int(runs, "runs")
+    max_lip = float(lip.max())  # every map, as certify: C1 is about every word
     mll = mean_log_lipschitz(family)
-    if max_lip < 1.0:
+    if max_lip < 1.0 - roundoff_margin(family.dim):  # the test of certify, margin included
         return ContractionClass(CLASSES[0], max_lip, mll, None,
                                 f"every map is a contraction: max Lip = {max_lip:.6g} < 1")
     if mll < -roundoff_margin(family.dim):

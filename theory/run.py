@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from revsgd.theory.contraction import ContractionCertificate
+from revsgd.theory.memory import check_allocation
 
 __all__ = ["Ensemble", "Run", "check_record"]
 
@@ -57,9 +58,16 @@ def check_record(record, n: int) -> np.ndarray:
         [0, 5, 10]
     """
     if record is None:
+        check_allocation(8 * (n + 1), f"record=None: all {n + 1} step numbers",
+                         "pass record=range(0, n + 1, k) to keep every k-th step")
         return np.arange(n + 1, dtype=np.int64)
     if isinstance(record, range):
-        steps = np.arange(record.start, record.stop, record.step, dtype=np.int64)
+        check_allocation(8 * len(range(max(record.start, 0), min(record.stop, n + 1), record.step or 1)),
+                         f"record={record!r}", "pass a range with a larger step")
+        try:
+            steps = np.arange(record.start, record.stop, record.step, dtype=np.int64)
+        except OverflowError as exc:
+            raise ValueError(f"record must be step numbers in 0..{n}, got {record!r}") from exc
     elif isinstance(record, (str, bytes)) or np.ndim(record) == 0:
         raise TypeError(f"record must be a 1-D sequence of step numbers, got {record!r}")
     else:

@@ -34,6 +34,7 @@ from revsgd.theory._validate import as_positive_float, as_positive_int
 from revsgd.theory.contraction import ContractionCertificate, certify
 from revsgd.theory.ensemble import backward_ensemble, sample_word_array
 from revsgd.theory.family import check_family, check_point
+from revsgd.theory.memory import check_allocation
 
 __all__ = ["CertifiedSample", "sample_stationary"]
 
@@ -83,7 +84,9 @@ def sample_stationary(family, m, tol, rng=None, x0=None) -> CertifiedSample:
         a :class:`CertifiedSample`.
 
     Raises:
-        ValueError: ``m <= 0``, ``tol <= 0``, or a family that is not a uniform contraction.
+        ValueError: ``m <= 0``, ``tol <= 0``, a family that is not a uniform contraction, or
+            ``m`` words of the certified depth beyond the allocation limit (estimated before
+            anything is drawn; :mod:`revsgd.theory.memory`).
 
     Example:
         >>> from revsgd.theory.family import AffineFamily
@@ -98,6 +101,12 @@ def sample_stationary(family, m, tol, rng=None, x0=None) -> CertifiedSample:
     x0 = np.zeros(family.dim) if x0 is None else check_point(family, x0)
     cert = certify(family, x0)
     depth = cert.steps_for(tol)
+    check_allocation(
+        16 * m * depth + 32 * m * (family.dim + 1),
+        f"sample_stationary: {m} words of the certified depth {depth} (rho = {cert.rho:.17g}, "
+        f"C = {cert.C:.6g}, tol = {tol:.3g})",
+        "pass a larger tol or a smaller m (the depth grows like log(tol) / log(rho))",
+    )
     words = sample_word_array(family, m, depth, rng)
     draws = backward_ensemble(family, words, x0).final
     return CertifiedSample(draws, float(cert.limit(depth)), depth, cert)

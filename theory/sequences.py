@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from revsgd.theory._validate import as_generator, as_nonnegative_int, as_positive_int, as_probabilities
+from revsgd.theory.memory import check_allocation
 
 __all__ = ["SCHEMES", "sample_indices"]
 
@@ -52,7 +53,8 @@ def sample_indices(K, n, rng=None, scheme: str = "iid", probs=None) -> np.ndarra
         TypeError: a non-integer ``K`` or ``n``, or an ``rng`` that is neither a Generator, a
             seed nor None.
         ValueError: ``K < 1``, ``n < 0``, an unknown ``scheme``, ``probs`` with an epoch
-            scheme, or ``probs`` that are not a probability vector of length K.
+            scheme, ``probs`` that are not a probability vector of length K, or a word beyond
+            the allocation limit (:mod:`revsgd.theory.memory`).
 
     Example:
         >>> sample_indices(3, 7, scheme="cyclic")
@@ -68,6 +70,8 @@ def sample_indices(K, n, rng=None, scheme: str = "iid", probs=None) -> np.ndarra
             f"per epoch, got probs={probs!r}"
         )
     p = as_probabilities(probs, "probs", K)
+    check_allocation(16 * n, f"sample_indices: a word of n = {n} indices",
+                     "pass a smaller n, or draw the word in pieces")
     if scheme == "cyclic":
         return np.arange(n, dtype=np.int64) % K
     gen = as_generator(rng)

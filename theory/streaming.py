@@ -28,9 +28,11 @@ from typing import Iterator
 
 import numpy as np
 
-from revsgd.theory._validate import as_generator, as_nonnegative_int, as_positive_int
+from revsgd.theory._validate import as_generator, as_nonnegative_int, as_positive_int, as_probabilities
+from revsgd.theory.divergence import check_finite
 from revsgd.theory.ensemble import check_start, sweep
 from revsgd.theory.family import check_family
+from revsgd.theory.memory import check_allocation
 from revsgd.theory.run import check_record
 
 __all__ = ["stream_forward_ensemble", "WORD_BUDGET"]
@@ -74,7 +76,10 @@ def stream_forward_ensemble(family, m, n, x0, rng=None, record=None) -> Iterator
     steps = check_record(record, n)
     X = check_start(family, x0, m)
     gen = as_generator(rng)
-    probs = np.asarray(family.probs)
+    probs = as_probabilities(family.probs, "family.probs", family.K)
+    check_allocation(8 * (4 * m * (family.dim + 1)) + 8 * WORD_BUDGET,
+                     f"stream_forward_ensemble: {m} chains of dimension d = {family.dim}",
+                     "pass a smaller m")
     chunk = max(1, WORD_BUDGET // m)
     return _stream(family, X, steps.tolist(), chunk, gen, probs)
 
@@ -85,6 +90,8 @@ def _stream(family, X, steps, chunk, gen, probs):
         while t < target:
             c = min(chunk, target - t)
             words = gen.choice(family.K, size=(X.shape[0], c), p=probs)
-            X = sweep(family, words, X).final
+            with np.errstate(over="ignore", invalid="ignore"):
+                X = sweep(family, words, X).final
             t += c
+        check_finite(X.T, family, f"stream_forward_ensemble (step {t})", None, "chain")
         yield t, X.copy()

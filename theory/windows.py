@@ -85,9 +85,11 @@ from __future__ import annotations
 import numpy as np
 
 from revsgd.theory._validate import as_index_array, as_nonnegative_int, as_positive_int
+from revsgd.theory.contraction import _check_rho_C, _check_steps
+from revsgd.theory.divergence import check_finite
 from revsgd.theory.engine import Positions, certified_run, wavefront
 from revsgd.theory.family import AffineFamily, check_family, check_point
-from revsgd.theory.iterate import forward_loop
+from revsgd.theory.iterate import forward_loop, trajectory_memory
 from revsgd.theory.run import Run
 
 __all__ = [
@@ -159,11 +161,13 @@ def moving_window(family, word, x0, window) -> Run:
     """
     word, x0, w = _prepare(family, word, x0, window)
     n = word.size
+    trajectory_memory("moving_window", n + 1, family.dim, n, copies=4)
     rows = np.arange(n + 1)
-    x = forward_loop(family, word, x0, rows)
-    depth = np.minimum(rows, w)
-    z, _ = wavefront(family, word, x[np.maximum(rows - w, 0)], Positions(depth, lambda sel, s: sel - 1 - s))
-    return Run(word, z, n + int(depth.sum()), n)
+    with np.errstate(over="ignore", invalid="ignore"):
+        x = forward_loop(family, word, x0, rows)
+        depth = np.minimum(rows, w)
+        z, _ = wavefront(family, word, x[np.maximum(rows - w, 0)], Positions(depth, lambda sel, s: sel - 1 - s))
+    return Run(word, check_finite(z, family, "moving_window"), n + int(depth.sum()), n)
 
 
 def _block_positions(rows, w) -> Positions:
@@ -249,16 +253,23 @@ def block_backward_bound(rho, C, n, window) -> np.ndarray:
         the bound, of the shape of ``n``.
 
     Raises:
-        TypeError: a non-integer ``window``; ValueError: ``window < 1``. (``rho`` and ``C``
-            are taken as given: pass those of a certificate, :func:`revsgd.theory.certify`.)
+        TypeError: non-numeric ``rho`` or ``C``, a non-integer ``n`` or ``window``.
+        ValueError: ``rho`` outside [0, 1) (the bound holds only for a contraction), ``C < 0``,
+            a negative ``n``, ``window < 1``. (Pass the ``rho`` and ``C`` of a certificate,
+            :func:`revsgd.theory.certify`.)
 
     Example:
         >>> float(block_backward_bound(0.5, 1.0, 3, 2))
         1.0
+        >>> block_backward_bound(1.5, 1.0, 10, 2)
+        Traceback (most recent call last):
+        ...
+        ValueError: rho must be a contraction factor in [0, 1), got 1.5
     """
+    rho, C = _check_rho_C(rho, C)
+    n = _check_steps(n)
     w = as_positive_int(window, "window")
-    n = np.asarray(n)
-    return np.power(float(rho), w * (n // w)) * 2.0 * float(C) / (1.0 - float(rho))
+    return np.power(rho, w * (np.asarray(n) // w)) * 2.0 * C / (1.0 - rho)
 
 
 def block_backward(family, word, x0, window, tol=None) -> Run:
@@ -281,12 +292,14 @@ def block_backward(family, word, x0, window, tol=None) -> Run:
         tol: optional; if given, rows after the certified depth :math:`D` (the least multiple
             of :math:`w` with :math:`\rho^D C/(1-\rho) \le \mathrm{tol}`, C1) repeat row
             :math:`D`, each within ``tol`` of the exact row and of :math:`z_\infty`. Needs a
-            uniform contraction (:func:`revsgd.theory.certify`). Always uses the wavefront.
+            uniform contraction (:func:`revsgd.theory.certify`). An affine family keeps its
+            composed outer map (:math:`O(D)`), a general family uses the wavefront.
 
     Returns:
-        a :class:`~revsgd.theory.run.Run`. ``applications``: ``n`` for an affine family without
-        ``tol`` (plus one :math:`d\times d` product per step); :math:`D(D+1)/2` otherwise, with
-        :math:`D = n` when exact (plus K to evaluate the certificate's :math:`C` with ``tol``).
+        a :class:`~revsgd.theory.run.Run`. ``applications``: for an affine family :math:`D`
+        (one application, one :math:`d\times d` product per step; :math:`D = n` without
+        ``tol``); for a general family :math:`D(D+1)/2`, with :math:`D = n` when exact (plus K
+        to evaluate the certificate's :math:`C` with ``tol``).
 
     Raises:
         TypeError: non-integer ``window``; ValueError: ``window < 1``, ``tol <= 0``, or
@@ -301,8 +314,16 @@ def block_backward(family, word, x0, window, tol=None) -> Run:
     """
     word, x0, w = _prepare(family, word, x0, window)
     n = word.size
+    affine = isinstance(family, AffineFamily)
     if tol is not None:
-        return certified_run(family, word, x0, tol, lambda depth: _block_rows(family, word, x0, w, depth), w)
-    if isinstance(family, AffineFamily):
-        return Run(word, _block_affine(family, word, x0, w), n, n)
-    return Run(word, _block_rows(family, word, x0, w, n), n * (n + 1) // 2, n)
+        if affine:
+            return certified_run(family, word, x0, tol, lambda depth: _block_affine(family, word[:depth], x0, w),
+                                 w, cost=lambda depth: depth, what="block_backward")
+        return certified_run(family, word, x0, tol, lambda depth: _block_rows(family, word, x0, w, depth), w,
+                             what="block_backward")
+    trajectory_memory("block_backward", n + 1, family.dim, n, copies=1 if affine else 2)
+    with np.errstate(over="ignore", invalid="ignore"):
+        if affine:
+            return Run(word, check_finite(_block_affine(family, word, x0, w), family, "block_backward"), n, n)
+        rows = _block_rows(family, word, x0, w, n)
+    return Run(word, check_finite(rows, family, "block_backward"), n * (n + 1) // 2, n)
