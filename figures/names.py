@@ -22,4 +22,5 @@ FIGURES = (
     "lyapunov_rates",
     "real_data",
     "orders",
+    "phase_diagram",
 )
