@@ -85,7 +85,9 @@ _NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def _file_stem(name, what="name") -> str:
-    if not isinstance(name, str) or not _NAME_PATTERN.match(name):
+    if not isinstance(name, str):
+        raise TypeError(f"{what} must be a str file-name stem (e.g. 'my_figure'); got {type(name).__name__} {name!r}")
+    if not _NAME_PATTERN.match(name):
         raise ValueError(f"{what} must be a file-name stem of letters, digits, '_', '.', '-' "
                          f"(e.g. 'my_figure'); got {name!r}")
     return name
@@ -187,7 +189,10 @@ def check_data(data, name: str = "data") -> dict:
     for key, col in data.items():
         if not isinstance(key, str):
             raise TypeError(f"{name} keys must be str column names, got {key!r}")
-        arr = np.asarray(col)
+        try:
+            arr = np.asarray(col)
+        except ValueError as exc:
+            raise ValueError(f"{name}[{key!r}] must be a 1-D numeric column, got a ragged {type(col).__name__}") from exc
         if arr.ndim != 1:
             raise ValueError(f"{name}[{key!r}] must be 1-D, got shape {arr.shape}")
         if arr.dtype.kind not in "biuf":
@@ -324,10 +329,12 @@ def build(figure, outdir, seed: int = 0, name=None) -> BuiltFigure:
 
     Raises:
         ValueError: unknown figure name, a negative seed, or a bad name.
-        TypeError: an object without the figure contract.
+        TypeError: an object without the figure contract, a non-integer seed or a non-str name.
     """
     figure, name = check_figure(figure, name)
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be a non-negative integer, got {type(seed).__name__} {seed!r}")
+    if seed < 0:
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     start = time.perf_counter()
     data = check_data(figure.compute(int(seed)), f"figures.{name}.compute(seed)")

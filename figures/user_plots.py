@@ -35,7 +35,9 @@ from typing import Callable
 import numpy as np
 
 from revsgd.figures import style
+from revsgd.figures.base import _file_stem
 from revsgd.theory import backward, certify, forward
+from revsgd.theory._validate import as_index_array, as_positive_int
 from revsgd.theory.family import check_family, check_point
 
 __all__ = ["FamilyFigure", "plot_increments", "plot_trajectories"]
@@ -69,9 +71,7 @@ class FamilyFigure:
 def _paths(family, word, x0):
     check_family(family)
     x0 = check_point(family, x0)
-    word = np.asarray(word)
-    if word.ndim != 1 or word.size == 0:
-        raise ValueError(f"word must be a non-empty 1-D int array; got shape {word.shape}")
+    word = as_index_array(word, "word", family.K, allow_empty=False)
     return forward(family, word, x0), backward(family, word, x0), x0
 
 
@@ -89,11 +89,12 @@ def plot_trajectories(family, word, x0, *, coordinates=3, name="trajectories_of_
         a :class:`FamilyFigure` for :func:`revsgd.figures.build`.
 
     Raises:
-        ValueError: a bad word, start or ``coordinates``.
+        TypeError, ValueError: a bad family, word, start, ``coordinates`` or ``name`` (named);
+            ValueError: iterates that become non-finite (a divergent family).
     """
+    name = _file_stem(name)
+    coordinates = as_positive_int(coordinates, "coordinates")
     fwd, bwd, _ = _paths(family, word, x0)
-    if isinstance(coordinates, bool) or not isinstance(coordinates, int) or coordinates < 1:
-        raise ValueError(f"coordinates must be a positive int; got {coordinates!r}")
     c = min(coordinates, fwd.shape[1])
     cols = {"n": np.arange(fwd.shape[0], dtype=float)}
     for i in range(c):
@@ -126,7 +127,12 @@ def plot_increments(family, word, x0, *, name="increments_of_family") -> FamilyF
 
     Returns:
         a :class:`FamilyFigure` for :func:`revsgd.figures.build`.
+
+    Raises:
+        TypeError, ValueError: a bad family, word, start or ``name`` (named); ValueError:
+            iterates that become non-finite (a divergent family).
     """
+    name = _file_stem(name)
     fwd, bwd, x0 = _paths(family, word, x0)
     n = np.arange(fwd.shape[0] - 1, dtype=float)
     cols = {"n": n, "forward_increment": np.linalg.norm(np.diff(fwd, axis=0), axis=1),

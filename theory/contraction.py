@@ -51,9 +51,14 @@ def _check_rho_C(rho, C) -> tuple[float, float]:
 def _check_steps(n) -> np.ndarray | int:
     if np.ndim(n) == 0:
         return as_nonnegative_int(n, "n")
-    arr = np.asarray(n)
-    if not np.issubdtype(arr.dtype, np.integer) or np.any(arr < 0):
-        raise ValueError(f"n must hold non-negative integers, got {arr!r}")
+    try:
+        arr = np.asarray(n)
+    except ValueError as exc:
+        raise ValueError(f"n must be a rectangular array of non-negative integers, got a ragged {type(n).__name__}") from exc
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"n must hold non-negative integers, got dtype {arr.dtype}")
+    if np.any(arr < 0):
+        raise ValueError(f"n must hold non-negative integers, got minimum {int(arr.min())}")
     return arr
 
 
@@ -73,9 +78,9 @@ def cauchy_bound(rho, C, n):
         :math:`\rho^n C`, a float for an int ``n``, else an array of the shape of ``n``.
 
     Raises:
-        TypeError: non-numeric ``rho`` or ``C``, a non-integer ``n``.
-        ValueError: ``rho`` outside [0, 1), ``C < 0``, a negative ``n`` or an array ``n`` that
-            does not hold non-negative integers.
+        TypeError: non-numeric ``rho`` or ``C``, a non-integer ``n`` (or an array ``n`` not of
+            integers).
+        ValueError: ``rho`` outside [0, 1), ``C < 0``, a negative ``n``.
 
     Example:
         >>> cauchy_bound(0.5, 2.0, [0, 1, 3])

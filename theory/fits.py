@@ -45,7 +45,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from revsgd.theory._validate import as_finite_array
+from revsgd.theory._validate import _as_numeric, as_finite_array, as_real
 
 __all__ = [
     "SlopeFit",
@@ -87,7 +87,7 @@ class SlopeFit(NamedTuple):
 
 def _line_points(x, y, name_x, name_y) -> tuple[np.ndarray, np.ndarray]:
     x = as_finite_array(x, name_x, ndim=1)
-    y = np.asarray(y, dtype=np.float64)
+    y = _as_numeric(y, name_y)  # real (complex, bool refused); non-finite allowed: a NaN fit
     if y.shape != x.shape:
         raise ValueError(f"{name_y} must have the shape of {name_x}, {x.shape}; got shape {y.shape}")
     if x.size < 2:
@@ -134,13 +134,14 @@ def log_log_slope(h, values) -> SlopeFit:
 
     Args:
         h: ``(n,)`` positive abscissae (step sizes).
-        values: ``(n,)`` the quantity :math:`v(h)`; a zero value gives a NaN slope.
+        values: ``(n,)`` the quantity :math:`v(h) \ge 0`; a zero value gives a NaN slope
+            (so a check that fits it fails), a negative one is refused.
 
     Returns:
         a :class:`SlopeFit` in log-log coordinates.
 
     Raises:
-        ValueError: if some ``h`` is not positive, or as :func:`linear_fit`.
+        ValueError: if some ``h`` is not positive, a negative value, or as :func:`linear_fit`.
 
     Example:
         >>> h = np.geomspace(1e-3, 1e-2, 6)
@@ -151,7 +152,15 @@ def log_log_slope(h, values) -> SlopeFit:
     if np.any(h <= 0):
         raise ValueError(f"h must be positive for a log-log fit; got minimum {h.min()!r}")
     with np.errstate(divide="ignore", invalid="ignore"):
-        return linear_fit(np.log(h), np.log(np.asarray(values, dtype=np.float64)))
+        return linear_fit(np.log(h), np.log(_magnitudes(values)))
+
+
+def _magnitudes(values) -> np.ndarray:
+    """``values`` as real numbers >= 0 (a log fit of a negative value is an input error)."""
+    v = _as_numeric(values, "values")
+    if np.any(v < 0):
+        raise ValueError(f"values must be >= 0 for a fit of their logarithm; got minimum {float(np.nanmin(v))!r}")
+    return v
 
 
 def log_linear_slope(n, values) -> SlopeFit:
@@ -159,7 +168,8 @@ def log_linear_slope(n, values) -> SlopeFit:
 
     Args:
         n: ``(m,)`` abscissae (step counts).
-        values: ``(m,)`` the quantity :math:`v(n)`; a zero value gives a NaN slope.
+        values: ``(m,)`` the quantity :math:`v(n) \ge 0`; a zero value gives a NaN slope,
+            a negative one is refused.
 
     Returns:
         a :class:`SlopeFit`; ``slope`` estimates the rate :math:`p`.
@@ -173,7 +183,7 @@ def log_linear_slope(n, values) -> SlopeFit:
         -0.69314718056
     """
     with np.errstate(divide="ignore", invalid="ignore"):
-        return linear_fit(n, np.log(np.asarray(values, dtype=np.float64)))
+        return linear_fit(n, np.log(_magnitudes(values)))
 
 
 def correction_slope(h, power: float = 1.0) -> float:
@@ -200,6 +210,8 @@ def correction_slope(h, power: float = 1.0) -> float:
     h = as_finite_array(h, "h", ndim=1)
     if np.any(h <= 0):
         raise ValueError(f"h must be positive; got minimum {h.min()!r}")
+    if isinstance(power, (bool, complex, np.complexfloating, str)) or power is None:
+        raise TypeError(f"power must be a positive number; got {type(power).__name__} {power!r}")
     if not (np.isfinite(power) and power > 0):
         raise ValueError(f"power must be a positive number; got {power!r}")
     return linear_fit(np.log(h), h**power).slope
@@ -225,7 +237,8 @@ def fit_polynomial(lrs, values, cov, powers) -> tuple[np.ndarray, np.ndarray]:
     Raises:
         numpy.linalg.LinAlgError: a singular ``cov`` or :math:`A^\top \Sigma^{-1} A` (e.g.
             fewer distinct step sizes than powers).
-        ValueError: shapes that do not match (the input is not validated further).
+        TypeError, ValueError: non-numeric or non-finite input, shapes that do not match, or
+            more powers than values (named).
 
     Example:
         >>> h = np.array([0.1, 0.2, 0.4])
@@ -233,11 +246,16 @@ def fit_polynomial(lrs, values, cov, powers) -> tuple[np.ndarray, np.ndarray]:
         >>> np.round(coef, 12).tolist()
         [2.0, -1.0]
     """
-    h = np.asarray(lrs, float)
+    h = as_finite_array(lrs, "lrs", ndim=1)
+    v = as_finite_array(values, "values", shape=h.shape)
+    cov = as_finite_array(cov, "cov", shape=(h.size, h.size))
+    powers = as_finite_array(powers, "powers", ndim=1)
+    if not 1 <= powers.size <= h.size:
+        raise ValueError(f"powers must hold 1..{h.size} exponents (at most one per value), got {powers.size}")
     A = np.column_stack([h**p for p in powers])
     P = np.linalg.inv(cov)
     F = np.linalg.inv(A.T @ P @ A)
-    return F @ A.T @ P @ np.asarray(values, float), F
+    return F @ A.T @ P @ v, F
 
 
 def fit_log_slope(lrs, vectors, cov) -> tuple[float, float, np.ndarray]:
@@ -263,8 +281,8 @@ def fit_log_slope(lrs, vectors, cov) -> tuple[float, float, np.ndarray]:
     Raises:
         numpy.linalg.LinAlgError: a singular covariance of the logarithms or design (e.g.
             fewer than 3 distinct step sizes).
-        ValueError: ``vectors`` not 2-D, or shapes that do not match (the input is not
-            validated further; a zero vector gives non-finite results).
+        TypeError, ValueError: non-numeric or non-finite input, ``vectors`` not 2-D or with a
+            zero row, shapes that do not match (named).
 
     Example:
         >>> h = 0.01 * 2.0 ** np.arange(4)
@@ -272,8 +290,12 @@ def fit_log_slope(lrs, vectors, cov) -> tuple[float, float, np.ndarray]:
         >>> round(p, 9), g.shape
         (2.0, (4,))
     """
-    b = np.asarray(vectors, float)
+    b = as_finite_array(vectors, "vectors", ndim=2)
     n, d = b.shape
+    if np.any(np.linalg.norm(b, axis=1) == 0):
+        raise ValueError("vectors must all be non-zero (log |b_i| of a zero vector is -inf)")
+    cov = as_finite_array(cov, "cov", shape=(n * d, n * d))
+    lrs = as_finite_array(lrs, "lrs", shape=(n,))
     norms = np.linalg.norm(b, axis=1)
     J = np.zeros((n, n * d))
     for i in range(n):

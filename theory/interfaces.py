@@ -135,12 +135,23 @@ def check_family(family, name: str = "family") -> None:
 def checked_apply(family, k, x, name: str = "family") -> np.ndarray:
     """``family.apply(k, x)``, refused by name unless it has the shape of ``x`` (own families trusted).
 
+    A point ``x`` that is already non-finite (a run that diverged) gives NaN instead of the
+    family's refusal of ``x``, so that the run's own check names the step of divergence.
+
     Example:
         >>> from revsgd.theory.family import AffineFamily
         >>> checked_apply(AffineFamily([[[0.5]]], [[0.0]]), 0, np.ones(1))
         array([0.5])
     """
-    out = family.apply(k, x)
+    try:
+        out = family.apply(k, x)
+    except ValueError:
+        if np.isfinite(x).all():
+            raise
+        # a family that refuses non-finite points (AffineFamily, GradientSteps): the run has
+        # already diverged, so propagate NaN as IEEE arithmetic would, and let the caller's
+        # check of the result name the step at which it happened
+        return np.full(np.shape(x), np.nan)
     if getattr(type(family), "_validated_family", False):
         return out
     if np.shape(out) != np.shape(x):

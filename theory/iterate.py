@@ -47,7 +47,7 @@ import numpy as np
 
 from revsgd.theory._validate import as_index_array
 from revsgd.theory.affine_scan import SEGMENT, backward_affine, forward_affine
-from revsgd.theory.divergence import check_finite, raise_divergence
+from revsgd.theory.divergence import check_finite, nonfinite_policy, raise_divergence
 from revsgd.theory.engine import Positions, certified_run, wavefront
 from revsgd.theory.family import AffineFamily, check_family, check_point, checked_apply
 from revsgd.theory.memory import check_allocation
@@ -107,7 +107,7 @@ def first_nonfinite_step(family, word, x0) -> int | None:
         return None
     with np.errstate(all="ignore"):
         for j, k in enumerate(word, start=1):
-            x = np.asarray(family.apply(int(k), x), dtype=float)
+            x = np.asarray(checked_apply(family, int(k), x), dtype=float)
             if not np.isfinite(x).all():
                 return j
     return None
@@ -215,8 +215,7 @@ def _last(family, word, x0, fn: str) -> np.ndarray:
             for k in word:
                 x = checked_apply(family, int(k), x)
             x = np.asarray(x, dtype=float)
-    if not np.isfinite(x).all():
-        check_finite(x[None], family, fn)  # returns only under REVSGD_NONFINITE=allow
+    if not np.isfinite(x).all() and nonfinite_policy() == "raise":
         if fn == "forward_last":
             raise_divergence(fn, family, first_nonfinite_step(family, word, x0))
         raise_divergence(fn, family, first_nonfinite_step(family, word, x0), "application",

@@ -62,12 +62,12 @@ def check_record(record, n: int) -> np.ndarray:
                          "pass record=range(0, n + 1, k) to keep every k-th step")
         return np.arange(n + 1, dtype=np.int64)
     if isinstance(record, range):
-        check_allocation(8 * len(range(max(record.start, 0), min(record.stop, n + 1), record.step or 1)),
-                         f"record={record!r}", "pass a range with a larger step")
-        try:
-            steps = np.arange(record.start, record.stop, record.step, dtype=np.int64)
-        except OverflowError as exc:
-            raise ValueError(f"record must be step numbers in 0..{n}, got {record!r}") from exc
+        start, stop, step = record.start, record.stop, record.step
+        count = 0 if step < 0 or start >= stop else (stop - start - 1) // step + 1  # len() overflows past int64
+        if count and (step < 0 or start < 0 or start + (count - 1) * step > n):
+            raise ValueError(f"record must be strictly increasing step numbers in 0..{n}, got {record!r}")
+        check_allocation(8 * count, f"record={record!r}", "pass a range with a larger step")
+        steps = np.arange(record.start, record.stop, record.step, dtype=np.int64)
     elif isinstance(record, (str, bytes)) or np.ndim(record) == 0:
         raise TypeError(f"record must be a 1-D sequence of step numbers, got {record!r}")
     else:

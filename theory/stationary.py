@@ -49,8 +49,9 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse.linalg
 
-from revsgd.theory._validate import as_nonnegative_int, as_positive_int
+from revsgd.theory._validate import as_finite_array, as_nonnegative_int, as_positive_int, as_real
 from revsgd.theory.family import AffineFamily
+from revsgd.theory.memory import check_allocation
 
 __all__ = [
     "StationaryMoments",
@@ -89,8 +90,8 @@ def mean_square_operator(family, S) -> np.ndarray:
         :math:`\mathcal{L}(S)`, shape ``(d, d)``.
 
     Raises:
-        TypeError: ``family`` is not an AffineFamily.
-        ValueError: ``S`` whose shape does not match the family (from the matrix product).
+        TypeError: ``family`` is not an AffineFamily, a non-numeric ``S``.
+        ValueError: ``S`` not of shape ``(d, d)`` or with non-finite entries.
 
     Example:
         >>> fam = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
@@ -99,6 +100,7 @@ def mean_square_operator(family, S) -> np.ndarray:
     """
     fam = _check_affine(family)
     K, d = fam.K, fam.dim
+    S = as_finite_array(S, "S", shape=(d, d))
     AS = np.matmul(fam.A, S) * fam.probs[:, None, None]  # p_k A_k S, shape (K, d, d)
     # sum_k (p_k A_k S) A_k^T as one (d, K d) x (K d, d) product
     return AS.transpose(1, 0, 2).reshape(d, K * d) @ fam.A.transpose(0, 2, 1).reshape(K * d, d)
@@ -106,6 +108,8 @@ def mean_square_operator(family, S) -> np.ndarray:
 
 def _kron_matrix(fam: AffineFamily) -> np.ndarray:
     d = fam.dim
+    check_allocation(8 * 3 * d**4, f"the d^2 x d^2 Kronecker system of d = {d}",
+                     f"pass direct_max_dim < {d}, so that the iterative solver (O(d^2) memory) is used")
     M = np.zeros((d * d, d * d))
     for p, A in zip(fam.probs, fam.A):
         M += p * np.kron(A, A)  # row-major vec: vec(A S A^T) = (A (x) A) vec S
@@ -243,9 +247,7 @@ def solve_stationary(
     fam = _check_affine(family)
     direct_max_dim = as_nonnegative_int(direct_max_dim, "direct_max_dim")
     maxiter = as_positive_int(maxiter, "maxiter")
-    rtol = float(rtol)
-    if not 0.0 < rtol < 1.0:
-        raise ValueError(f"rtol must lie in (0, 1), got {rtol!r}")
+    rtol = as_real(rtol, "rtol", low=0.0, high=1.0, low_open=True, high_open=True)
     d = fam.dim
     direct = d <= direct_max_dim
     if direct:

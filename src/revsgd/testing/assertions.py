@@ -44,7 +44,7 @@ from revsgd.theory import (
     sample_word_array,
     stationary_moments,
 )
-from revsgd.theory._validate import as_generator, as_positive_int
+from revsgd.theory._validate import as_finite_array, as_generator, as_index_array, as_positive_float, as_positive_int
 from revsgd.theory.family import check_family, check_point
 from revsgd.theory.tolerances import iterate_scale, trajectory_roundoff
 
@@ -59,19 +59,15 @@ __all__ = [
 
 
 def _alpha(alpha) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)) or not 0 < alpha < 1:
+    if isinstance(alpha, (bool, np.bool_)) or not isinstance(alpha, (int, float, np.floating)):
+        raise TypeError(f"alpha must be a false-alarm rate in (0, 1) (a float); got {type(alpha).__name__} {alpha!r}")
+    if not 0 < alpha < 1:
         raise ValueError(f"alpha must be a false-alarm rate in (0, 1); got {alpha!r}")
     return float(alpha)
 
 
 def _word(family, word) -> np.ndarray:
-    arr = np.asarray(word)
-    if arr.ndim != 1 or arr.size == 0 or arr.dtype.kind not in "iu":
-        raise ValueError(f"word must be a non-empty 1-D int array of map indices; got {arr.dtype} array "
-                         f"of shape {arr.shape}")
-    if arr.min() < 0 or arr.max() >= family.K:
-        raise ValueError(f"word entries must lie in 0..{family.K - 1}; got values in [{arr.min()}, {arr.max()}]")
-    return arr.astype(np.int64)
+    return as_index_array(word, "word", family.K, allow_empty=False)
 
 
 def _backward_rows(family, word, x0) -> np.ndarray:
@@ -97,10 +93,11 @@ def assert_lipschitz(family, points, *, lipschitz=None) -> None:
         ValueError: malformed ``points`` or ``lipschitz``.
     """
     check_family(family)
-    P = np.asarray(points, dtype=float)
-    if P.ndim != 2 or P.shape[1] != family.dim or P.shape[0] < 2 or not np.all(np.isfinite(P)):
+    P = as_finite_array(points, "points", shape=(None, family.dim))
+    if P.shape[0] < 2:
         raise ValueError(f"points must be a finite (m, {family.dim}) array with m >= 2; got shape {P.shape}")
-    L = np.asarray(family.lipschitz() if lipschitz is None else lipschitz, dtype=float)
+    L = as_finite_array(family.lipschitz() if lipschitz is None else lipschitz,
+                        "family.lipschitz()" if lipschitz is None else "lipschitz")
     if L.ndim == 0:
         L = np.full(family.K, float(L))
     if L.shape != (family.K,) or not np.all(np.isfinite(L)) or np.any(L < 0):
@@ -258,14 +255,14 @@ def assert_stationary_moments(family, *, m=4000, alpha=1e-3, rng=None, tol=1e-10
     """
     if not isinstance(family, AffineFamily):
         raise TypeError(f"family must be an AffineFamily (exact moments need affine maps); got {type(family).__name__}")
-    m, alpha = as_positive_int(m, "m"), _alpha(alpha)
-    exact_mean, exact_cov = stationary_moments(family) if mean is None or cov is None else (None, None)
+    m, alpha, tol = as_positive_int(m, "m"), _alpha(alpha), as_positive_float(tol, "tol")
     d = family.dim
-    mean = np.asarray(exact_mean if mean is None else mean, dtype=float)
-    cov = np.asarray(exact_cov if cov is None else cov, dtype=float)
-    if mean.shape != (d,) or cov.shape != (d, d) or not (np.all(np.isfinite(mean)) and np.all(np.isfinite(cov))):
-        raise ValueError(f"mean must be finite of shape ({d},) and cov of shape ({d}, {d}); "
-                         f"got shapes {mean.shape} and {cov.shape}")
+    mean = None if mean is None else as_finite_array(mean, "mean", shape=(d,))
+    cov = None if cov is None else as_finite_array(cov, "cov", shape=(d, d))
+    if mean is None or cov is None:
+        exact_mean, exact_cov = stationary_moments(family)
+        mean = exact_mean if mean is None else mean
+        cov = exact_cov if cov is None else cov
     draws = np.asarray(sample_stationary(family, m, tol, rng=rng).draws)
     xbar = draws.mean(axis=0)
     S_pinv = np.linalg.pinv(cov, hermitian=True)
@@ -307,6 +304,8 @@ def assert_backward_matches(backward_fn, family, word, x0) -> None:
     Raises:
         AssertionError: wrong shape, or the first n where the rows differ (both rows printed).
     """
+    if not callable(backward_fn):
+        raise TypeError(f"backward_fn must be a callable backward_fn(family, word, x0); got {type(backward_fn).__name__}")
     check_family(family)
     word = _word(family, word)
     x0 = check_point(family, x0)
