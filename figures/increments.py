@@ -18,8 +18,8 @@ import math
 import numpy as np
 
 from revsgd.figures import style
-from revsgd.figures._problems import contracting_lr, least_squares_2d
-from revsgd.theory import backward, certify, forward, sample_word_array
+from revsgd.figures._setups import least_squares_start, one_word_paths
+from revsgd.theory import certify
 
 __all__ = ["NAME", "STYLE", "compute", "draw", "LR_FRACTION", "MAX_STEPS", "BOUND_FLOOR"]
 
@@ -35,14 +35,10 @@ BOUND_FLOOR = 1e-9
 
 def compute(seed: int) -> dict:
     """Increments of one forward and one backward path and the certified bound."""
-    rng = np.random.default_rng(seed)
-    model = least_squares_2d()
-    family = model.step_family(contracting_lr(model, LR_FRACTION))
-    x0 = model.minimizer() + np.array([0.6, 0.45])
-    cert = certify(family, x0)
+    start = least_squares_start(LR_FRACTION, offset=(0.6, 0.45))
+    cert = certify(start.family, start.x0)
     steps = min(MAX_STEPS, math.floor(math.log(BOUND_FLOOR / cert.C) / math.log(cert.rho)))
-    idx = sample_word_array(family, 1, steps + 1, rng)[0]
-    fwd, bwd = forward(family, idx, x0), backward(family, idx, x0)
+    _, fwd, bwd = one_word_paths(start.family, start.x0, steps + 1, np.random.default_rng(seed))
     n = np.arange(steps + 1)
     return {
         "n": n,

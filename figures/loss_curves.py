@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 from revsgd.figures import style
-from revsgd.figures._problems import contracting_lr, least_squares_2d
-from revsgd.theory import backward, forward, forward_ensemble, sample_word_array, stationary_moments
+from revsgd.figures._setups import least_squares_start, one_word_paths
+from revsgd.theory import forward_ensemble, sample_word_array, stationary_moments
 
 __all__ = ["NAME", "STYLE", "compute", "draw", "mean_losses", "LR_FRACTION", "STEPS", "CHAINS"]
 
@@ -39,15 +39,12 @@ def mean_losses(model, W) -> np.ndarray:
 
 def compute(seed: int) -> dict:
     rng = np.random.default_rng(seed)
-    model = least_squares_2d()
-    family = model.step_family(contracting_lr(model, LR_FRACTION))
-    w_star = model.minimizer()
-    best = model.mean_loss(w_star)
-    x0 = w_star + np.array([2.0, -1.5])
-    idx = sample_word_array(family, 1, STEPS, rng)[0]
-    fwd, bwd = forward(family, idx, x0), backward(family, idx, x0)
+    start = least_squares_start(LR_FRACTION, offset=(2.0, -1.5))
+    model, family = start.model, start.family
+    best = model.mean_loss(start.solution)
+    _, fwd, bwd = one_word_paths(family, start.x0, STEPS, rng)
     many = sample_word_array(family, CHAINS, STEPS, rng)
-    states = forward_ensemble(family, many, x0, record=np.arange(STEPS + 1)).recorded
+    states = forward_ensemble(family, many, start.x0, record=np.arange(STEPS + 1)).recorded
     excess = np.stack([mean_losses(model, X) - best for X in states])  # (steps + 1, chains)
     ens_mean, ens_se = excess.mean(axis=1), excess.std(axis=1, ddof=1) / np.sqrt(CHAINS)
     S = stationary_moments(family)[1]

@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from revsgd.figures import style
-from revsgd.figures._problems import contracting_lr, least_squares_2d
-from revsgd.theory import backward, forward, sample_forward_ensemble, sample_word_array, stationary_moments
+from revsgd.figures._setups import least_squares_start, one_word_paths
+from revsgd.theory import sample_forward_ensemble, stationary_moments
 
 __all__ = ["NAME", "STYLE", "compute", "draw", "LR_FRACTION", "STEPS", "CHAINS", "ELLIPSE_RADIUS"]
 
@@ -45,16 +45,11 @@ def ellipse(mean, cov, radius=ELLIPSE_RADIUS, points=181) -> np.ndarray:
 def compute(seed: int) -> dict:
     """Paths, solution, stationary ellipse and a cloud of forward end points."""
     rng = np.random.default_rng(seed)
-    model = least_squares_2d()
-    lr = contracting_lr(model, LR_FRACTION)
-    family = model.step_family(lr)
-    w_star = model.minimizer()
-    x0 = w_star + np.array([0.6, 0.45])
-    idx = sample_word_array(family, 1, STEPS, rng)[0]
-    fwd, bwd = forward(family, idx, x0), backward(family, idx, x0)
-    mean, cov = stationary_moments(family)
+    start = least_squares_start(LR_FRACTION, offset=(0.6, 0.45))
+    idx, fwd, bwd = one_word_paths(start.family, start.x0, STEPS, rng)
+    mean, cov = stationary_moments(start.family)
     ring = ellipse(mean, cov)
-    cloud = sample_forward_ensemble(family, CHAINS, STEPS, x0, rng).final
+    cloud = sample_forward_ensemble(start.family, CHAINS, STEPS, start.x0, rng).final
     return {
         "step": np.arange(STEPS + 1),
         "batch": np.concatenate([[-1], idx]),
@@ -62,15 +57,15 @@ def compute(seed: int) -> dict:
         "forward_w2": fwd[:, 1],
         "backward_w1": bwd[:, 0],
         "backward_w2": bwd[:, 1],
-        "solution": w_star,
+        "solution": start.solution,
         "stationary_mean": mean,
         "stationary_cov": cov.reshape(-1),
         "ellipse_w1": ring[:, 0],
         "ellipse_w2": ring[:, 1],
         "cloud_w1": cloud[:, 0],
         "cloud_w2": cloud[:, 1],
-        "lr": np.array([lr]),
-        "x0": x0,
+        "lr": np.array([start.lr]),
+        "x0": start.x0,
     }
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "REGISTRY",
     "register",
     "register_check",
+    "check_variant",
     "select",
     "check_rng",
     "run_check",
@@ -221,6 +222,41 @@ def register_check(
         return func
 
     return decorate
+
+
+def check_variant(func: Callable, name: str, doc: str) -> Callable:
+    """``func``, renamed ``name`` and documented by ``doc``: one of several checks built by one factory.
+
+    Checks that differ only in a parameter are built by one factory (a function returning
+    a closure); this gives each closure its own ``__name__``, ``__qualname__`` and
+    ``__doc__``, so that it reads like a check written out (in ``help``, in tracebacks, and
+    as the default name of :func:`register_check`).
+
+    Args:
+        func: the check function (modified in place).
+        name: its snake_case name.
+        doc: its docstring.
+
+    Returns:
+        ``func``.
+
+    Raises:
+        ValueError: if ``name`` is not snake_case.
+
+    Example:
+
+    >>> def factory(bound):
+    ...     def check(rng):
+    ...         return Outcome(True, 0, bound)
+    ...     return check_variant(check, f"below_{bound}", f"Everything is below {bound}.")
+    >>> factory(3).__name__, factory(3).__doc__
+    ('below_3', 'Everything is below 3.')
+    """
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValueError(f"name must be snake_case ([a-z][a-z0-9_]*); got {name!r}")
+    func.__name__ = func.__qualname__ = name
+    func.__doc__ = doc
+    return func
 
 
 def select(

@@ -1,4 +1,10 @@
-"""Numeric checks of the claims on random instances; importing registers them."""
+"""Numeric checks of the claims on random instances; importing registers them.
+
+Every check is ``check(rng, *, piece=real_piece, ...) -> Outcome``: the implementations it
+exercises (iteration functions, estimators, samplers, formulas) are keyword arguments that
+default to the real ones, so that a test can hand in a broken one and see the check fail
+(``tests/proofs_check/test_can_fail_table.py`` names one for every check).
+"""
 
 from revsgd.proofs_check.numeric import average
 from revsgd.proofs_check.numeric import bias

@@ -1,8 +1,4 @@
-r"""Numeric checks of C8: contracting on average (Lyapunov exponents).
-
-Each check takes the estimator or classifier as a keyword argument so that the tests can
-hand in a broken one and see the check fail.
-"""
+r"""Numeric checks of C8: contracting on average (Lyapunov exponents)."""
 
 from __future__ import annotations
 

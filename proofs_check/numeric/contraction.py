@@ -1,14 +1,11 @@
-r"""Numeric checks of C1 (backward contraction) and C3 (fixed points and forward motion).
-
-Each check takes the iteration functions as keyword arguments (defaulting to the real
-ones) so that the tests can hand in a broken implementation and see the check fail.
-"""
+r"""Numeric checks of C1 (backward contraction) and C3 (fixed points and forward motion)."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from revsgd.proofs_check.numeric._instances import DIMENSIONS, iterate_scale, random_contraction, roundoff
+from revsgd.proofs_check.numeric._ratios import cauchy_outcome, ratio_outcome, start_gap_outcome, worst_ratio
 from revsgd.proofs_check.registry import Outcome, register_check
 from revsgd.theory.contraction import certify, contraction_factor
 from revsgd.theory.family import AffineFamily
@@ -24,6 +21,7 @@ __all__ = [
 ]
 
 N_STEPS = 200
+INSTANCE = f"d={DIMENSIONS}, K=4, rho=0.9, n={N_STEPS}"
 
 
 def _instances(rng):
@@ -35,16 +33,7 @@ def _instances(rng):
 @register_check("C1", r"|y_{n+1}-y_n| \le \rho^n C \text{ for all } n", kind="numeric")
 def c1_cauchy_bound(rng, *, backward=backward) -> Outcome:
     """Largest ratio of backward increment to :math:`\\rho^n C` (round-off subtracted)."""
-    worst = 0.0
-    for d, fam, idx, x0 in _instances(rng):
-        cert = certify(fam, x0)
-        inc = np.linalg.norm(np.diff(backward(fam, idx, x0), axis=0), axis=1)
-        tol = roundoff(N_STEPS, d, iterate_scale(cert, x0))
-        bound = cert.cauchy(np.arange(N_STEPS))
-        worst = max(worst, float(np.max((inc - tol) / bound)))
-    return Outcome(worst <= 1.0, worst, 1.0, f"d={DIMENSIONS}, K=4, rho=0.9, n={N_STEPS}",
-                   "largest ratio over d and n of |y_{n+1} - y_n| (round-off subtracted) to rho^n C; "
-                   "pass iff measured <= expected")
+    return cauchy_outcome(backward, _instances(rng), INSTANCE)
 
 
 @register_check(
@@ -52,34 +41,26 @@ def c1_cauchy_bound(rng, *, backward=backward) -> Outcome:
 )
 def c1_limit_independent_of_start(rng, *, backward=backward) -> Outcome:
     """Largest ratio of the gap between two starts to :math:`\\rho^n |x_0 - x_0'|`."""
-    worst = 0.0
-    for d, fam, idx, x0 in _instances(rng):
-        x1 = rng.standard_normal(d)
-        gap = np.linalg.norm(backward(fam, idx, x0) - backward(fam, idx, x1), axis=1)
-        rho = contraction_factor(fam)
-        scale = max(iterate_scale(certify(fam, x), x) for x in (x0, x1))
-        tol = 2 * roundoff(N_STEPS, d, scale)
-        worst = max(worst, float(np.max((gap - tol) / (rho ** np.arange(N_STEPS + 1) * np.linalg.norm(x0 - x1)))))
-    return Outcome(worst <= 1.0, worst, 1.0, f"d={DIMENSIONS}, K=4, rho=0.9, n={N_STEPS}",
-                   "largest ratio over d and n of |y_n(x_0) - y_n(x_0')| (round-off subtracted) to "
-                   "rho^n |x_0 - x_0'|; pass iff measured <= expected")
+    return start_gap_outcome(backward, _instances(rng), rng.standard_normal, INSTANCE)
 
 
 @register_check("C1", r"|y_n - y_\infty| \le \rho^n C / (1 - \rho)", kind="numeric")
 def c1_distance_to_limit(rng, *, backward=backward) -> Outcome:
     """Largest ratio of :math:`|y_n - y_N|` (N = 600, where the bound is below 1e-25) to the bound."""
-    worst = 0.0
     N = 600
-    for d, fam, _, x0 in _instances(rng):
+
+    def ratio(d, fam, x0):
         idx = sample_indices(fam.K, N, rng)
         cert = certify(fam, x0)
         y = backward(fam, idx, x0)
         dist = np.linalg.norm(y[:N_STEPS] - y[-1], axis=1)
         tol = roundoff(N, d, iterate_scale(cert, x0)) + cert.limit(N)
-        worst = max(worst, float(np.max((dist - tol) / cert.limit(np.arange(N_STEPS)))))
-    return Outcome(worst <= 1.0, worst, 1.0, f"d={DIMENSIONS}, K=4, rho=0.9, N={N}",
-                   "largest ratio over d and n < 200 of |y_n - y_N| (round-off and the bound at N "
-                   "subtracted) to rho^n C / (1 - rho); pass iff measured <= expected")
+        return np.max((dist - tol) / cert.limit(np.arange(N_STEPS)))
+
+    worst = worst_ratio(ratio(d, fam, x0) for d, fam, _, x0 in _instances(rng))
+    return ratio_outcome(worst, f"d={DIMENSIONS}, K=4, rho=0.9, N={N}",
+                         "largest ratio over d and n < 200 of |y_n - y_N| (round-off and the bound at N "
+                         "subtracted) to rho^n C / (1 - rho); pass iff measured <= expected")
 
 
 @register_check(
@@ -87,17 +68,18 @@ def c1_distance_to_limit(rng, *, backward=backward) -> Outcome:
 )
 def c3_common_fixed_point(rng, *, forward=forward) -> Outcome:
     """With a shared fixed point the forward iterates converge to it at rate rho."""
-    worst = 0.0
-    for d, fam, idx, x0 in _instances(rng):
+
+    def ratio(d, fam, idx, x0):
         x_star = rng.standard_normal(d)
         shared = AffineFamily(fam.A, x_star - np.einsum("kij,j->ki", fam.A, x_star))
         dist = np.linalg.norm(forward(shared, idx, x0) - x_star, axis=1)
         bound = contraction_factor(shared) ** np.arange(N_STEPS + 1) * np.linalg.norm(x0 - x_star)
         tol = roundoff(N_STEPS, d, np.linalg.norm(x0) + np.linalg.norm(x_star))
-        worst = max(worst, float(np.max((dist - tol) / bound)))
-    return Outcome(worst <= 1.0, worst, 1.0, f"d={DIMENSIONS}, K=4, rho=0.9, n={N_STEPS}",
-                   "largest ratio over d and n of |x_n - x^*| (round-off subtracted) to "
-                   "rho^n |x_0 - x^*|; pass iff measured <= expected")
+        return np.max((dist - tol) / bound)
+
+    worst = worst_ratio(ratio(*instance) for instance in _instances(rng))
+    return ratio_outcome(worst, INSTANCE, "largest ratio over d and n of |x_n - x^*| (round-off "
+                         "subtracted) to rho^n |x_0 - x^*|; pass iff measured <= expected")
 
 
 @register_check(

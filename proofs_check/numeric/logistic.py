@@ -11,9 +11,6 @@ Round-off: one step computes B margins (d-term dot products) and a B-term weight
 so a trajectory of n steps carries at most about :math:`4(n+1)(d + B)\varepsilon` relative
 round-off (not amplified by the contraction); the checks subtract
 :func:`roundoff` with ``d + B`` in place of d.
-
-Each check takes the iteration functions as keyword arguments so that the tests can hand
-in a broken implementation and see the check fail.
 """
 
 from __future__ import annotations
@@ -23,6 +20,7 @@ import numpy as np
 from revsgd.models.instances import random_logistic as random_logistic_model
 from revsgd.models.logistic import Logistic
 from revsgd.proofs_check.numeric._instances import iterate_scale, roundoff
+from revsgd.proofs_check.numeric._ratios import cauchy_outcome, start_gap_outcome
 from revsgd.proofs_check.registry import Outcome, register_check
 from revsgd.theory.contraction import certify, limit_bound
 from revsgd.theory.ensemble import forward_ensemble, sample_word_array
@@ -41,6 +39,7 @@ __all__ = [
 DIMENSIONS = (1, 3)
 BATCH = 4
 N_STEPS = 120
+INSTANCE = f"d={DIMENSIONS}, K=6, B=4, l2=0.5, n={N_STEPS}"
 
 
 def random_logistic(rng, d: int, K: int = 6, l2: float = 0.5) -> Logistic:
@@ -67,15 +66,7 @@ def _roundoff(n, d, scale):
 def c1_logistic_cauchy_bound(rng, *, backward=backward) -> Outcome:
     r"""Largest ratio of the backward increment to :math:`\rho^n C` (round-off subtracted),
     with :math:`\rho, C` from :func:`revsgd.theory.contraction.certify`."""
-    worst = 0.0
-    for d, fam, idx, x0 in _instances(rng):
-        cert = certify(fam, x0)
-        inc = np.linalg.norm(np.diff(backward(fam, idx, x0), axis=0), axis=1)
-        tol = _roundoff(N_STEPS, d, iterate_scale(cert, x0))
-        worst = max(worst, float(np.max((inc - tol) / cert.cauchy(np.arange(N_STEPS)))))
-    return Outcome(worst <= 1.0, worst, 1.0, f"d={DIMENSIONS}, K=6, B=4, l2=0.5, n={N_STEPS}",
-                   "largest ratio over d and n of |y_{n+1} - y_n| (round-off subtracted) to rho^n C; "
-                   "pass iff measured <= expected")
+    return cauchy_outcome(backward, _instances(rng), INSTANCE, extra_dim=BATCH)
 
 
 @register_check(
@@ -83,18 +74,8 @@ def c1_logistic_cauchy_bound(rng, *, backward=backward) -> Outcome:
 )
 def c1_logistic_limit_independent_of_start(rng, *, backward=backward) -> Outcome:
     """Largest ratio of the gap between the backward runs from two starts to :math:`\\rho^n |x_0 - x_0'|`."""
-    worst = 0.0
-    for d, fam, idx, x0 in _instances(rng):
-        x1 = 2.0 * rng.standard_normal(d)
-        gap = np.linalg.norm(backward(fam, idx, x0) - backward(fam, idx, x1), axis=1)
-        cert = certify(fam, x0)
-        scale = max(iterate_scale(certify(fam, x), x) for x in (x0, x1))
-        tol = 2 * _roundoff(N_STEPS, d, scale)
-        bound = cert.rho ** np.arange(N_STEPS + 1) * np.linalg.norm(x0 - x1)
-        worst = max(worst, float(np.max((gap - tol) / bound)))
-    return Outcome(worst <= 1.0, worst, 1.0, f"d={DIMENSIONS}, K=6, B=4, l2=0.5, n={N_STEPS}",
-                   "largest ratio over d and n of |y_n(x_0) - y_n(x_0')| (round-off subtracted) to "
-                   "rho^n |x_0 - x_0'|; pass iff measured <= expected")
+    return start_gap_outcome(backward, _instances(rng), lambda d: 2.0 * rng.standard_normal(d), INSTANCE,
+                             extra_dim=BATCH)
 
 
 @register_check(

@@ -28,9 +28,6 @@ checked:
 
 Forward composition of the same words gives end points with the *same law* (C2), so the
 law checks cannot see the composition order; the pathwise check does.
-
-Each check takes the sampler as the keyword argument ``sampler`` (default: the real one) so
-that a test can hand in a broken one and see the check fail.
 """
 
 from __future__ import annotations
@@ -41,7 +38,7 @@ import numpy as np
 import scipy.stats
 
 from revsgd.proofs_check.numeric._instances import iterate_scale, random_contraction, roundoff
-from revsgd.proofs_check.registry import Outcome, register_check
+from revsgd.proofs_check.registry import Outcome, check_variant, register_check
 from revsgd.theory.analytic_laws import cantor_cdf, uniform_cdf
 from revsgd.theory.distributions import ks_one_sample
 from revsgd.theory.ensemble import sample_word_array
@@ -99,29 +96,31 @@ def _certified_ks(sampler, family, cdf, omega, rng, name) -> Outcome:
     )
 
 
-@register_check(
-    "C10",
+def _law_check(name, statement, *, family, maps, cdf, omega, doc):
+    """Register the law check ``name``: certified draws of ``family`` (the ``maps``) against ``cdf``.
+
+    ``omega`` is the modulus of continuity of ``cdf`` (see :func:`_certified_ks`).
+    """
+
+    def check(rng, *, sampler=sample_stationary) -> Outcome:
+        return _certified_ks(sampler, family, cdf, omega, rng, maps)
+
+    return register_check("C10", statement, kind="numeric")(check_variant(check, name, doc))
+
+
+c10_binary_chain_uniform = _law_check(
+    "c10_binary_chain_uniform",
     r"y_n,\ n = \lceil \log(\mathrm{tol}(1-\rho)/C) / \log\rho \rceil,\ \text{for } "
     r"\{x/2,\ x/2 + 1/2\}: \ \mathrm{KS}(y_n, U[0,1]) \le c_\alpha + \mathrm{tol}",
-    kind="numeric",
-    quick=True,
-)
-def c10_binary_chain_uniform(rng, *, sampler=sample_stationary) -> Outcome:
-    """Certified draws of the binary chain against the uniform law on [0, 1] (KS, alpha = 1e-3)."""
-    return _certified_ks(sampler, BINARY_CHAIN, uniform_cdf, lambda t: t, rng, "x/2, x/2 + 1/2")
+    family=BINARY_CHAIN, maps="x/2, x/2 + 1/2", cdf=uniform_cdf, omega=lambda t: t,
+    doc="Certified draws of the binary chain against the uniform law on [0, 1] (KS, alpha = 1e-3).")
 
-
-@register_check(
-    "C10",
+c10_cantor_cdf = _law_check(
+    "c10_cantor_cdf",
     r"y_n \text{ for } \{x/3,\ x/3 + 2/3\}: \ \mathrm{KS}(y_n, F_{\mathrm{Cantor}}) \le "
     r"c_\alpha + 4\,\mathrm{tol}^{\log 2/\log 3}",
-    kind="numeric",
-    quick=True,
-)
-def c10_cantor_cdf(rng, *, sampler=sample_stationary) -> Outcome:
-    """Certified draws of x/3, x/3 + 2/3 against the Cantor CDF (KS, alpha = 1e-3)."""
-    return _certified_ks(sampler, CANTOR, cantor_cdf, lambda t: 4.0 * t**CANTOR_EXPONENT, rng,
-                         "x/3, x/3 + 2/3")
+    family=CANTOR, maps="x/3, x/3 + 2/3", cdf=cantor_cdf, omega=lambda t: 4.0 * t**CANTOR_EXPONENT,
+    doc="Certified draws of x/3, x/3 + 2/3 against the Cantor CDF (KS, alpha = 1e-3).")
 
 
 def _binary_chain_ratio(sampler, rng, m, tol) -> tuple[float, float]:

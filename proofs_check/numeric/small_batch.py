@@ -22,9 +22,6 @@ the estimator's own runs: two intervals for the same number.
 The design matrix is *constructed*, not filtered: :math:`X = U \operatorname{diag}(s) V^\top`
 with Haar factors and :math:`s \sim U[1, 2]^d` (:func:`revsgd.theory.instances.random_design`), so the full-data Hessian has spectrum in
 :math:`[1/8, 1/2]`; the batches are a seeded partition of its rows.
-
-Each check takes the implementations it exercises as keyword arguments (default: the real
-ones) so that a test can hand in a broken one and see the check fail.
 """
 
 from __future__ import annotations

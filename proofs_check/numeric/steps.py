@@ -1,8 +1,4 @@
-r"""Numeric checks of C4 (when a gradient step contracts) and C7 (brackets).
-
-Each check takes the model-side function it exercises as a keyword argument so that the
-tests can hand in a broken implementation and see the check fail.
-"""
+r"""Numeric checks of C4 (when a gradient step contracts) and C7 (brackets)."""
 
 from __future__ import annotations
 
@@ -92,8 +88,8 @@ def c7_order_gap_slope(rng, *, forward=forward, backward=backward) -> Outcome:
     residual at h = 1e-3 below 50 h).
 
     The note also reports the fit's standard error and the next Taylor term: with
-    :math:`y_n - x_n = h^2 S + h^3 R + O(h^4)`, :math:`\log|y_n - x_n| = \log(h^2|S|) + eta h
-    + O(h^2)`, :math:`eta = S^	op R / |S|^2`, so the fitted slope is :math:`2 + eta w_1`
+    :math:`y_n - x_n = h^2 S + h^3 R + O(h^4)`, :math:`\log|y_n - x_n| = \log(h^2|S|) + \beta h
+    + O(h^2)`, :math:`\beta = S^\top R / |S|^2`, so the fitted slope is :math:`2 + \beta w_1`
     to first order (:func:`revsgd.theory.fits.correction_slope`), with R estimated from the
     residual at the smallest h. Over seeds 0..20 that term predicts the deviation to within
     3e-4 while the deviation stays below 0.02: the band 0.05 is kept (a band from the term

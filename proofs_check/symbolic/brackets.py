@@ -25,7 +25,7 @@ import itertools
 import numpy as np
 import sympy as sp
 
-from revsgd.proofs_check.registry import register_check
+from revsgd.proofs_check.registry import check_variant, register_check
 from revsgd.proofs_check.symbolic import _numeric as num
 from revsgd.proofs_check.symbolic._jets import gradient, gradient_step_jet, hessian
 from revsgd.proofs_check.symbolic._outcome import symbolic_outcome
@@ -164,40 +164,30 @@ def _smooth_bracket(dim: int, gradient_step_jet=gradient_step_jet):
     return series_agree(ta(tb(x)) - tb(ta(x)), rhs, h, ORDER)
 
 
-@register_check(
-    "C7",
-    r"T_a\circ T_b-T_b\circ T_a=h^{2}(L_a''L_b'-L_b''L_a')+O(h^{3})\ \text{for smooth } L_a,L_b:\mathbb{R}\to\mathbb{R}",
-    kind="symbolic",
-)
-def bracket_smooth_1d(rng: np.random.Generator, *, gradient_step_jet=gradient_step_jet):
-    """Undefined smooth losses on the line: the bracket agrees up to O(h^3).
+def _smooth_bracket_check(dim: int, statement: str, where: str):
+    """Register ``bracket_smooth_{dim}d``: the bracket of undefined smooth losses on R^dim."""
+
+    def check(rng: np.random.Generator, *, gradient_step_jet=gradient_step_jet):
+        ratio = _numeric_word_difference(rng, dim=dim, n=2)
+        return symbolic_outcome(_smooth_bracket(dim, gradient_step_jet), ratio, 1.0,
+                                "undefined L_a, L_b; numeric quartic, err/tol")
+
+    doc = f"""Undefined smooth losses {where}: the bracket agrees up to O(h^3).
 
     Args:
         gradient_step_jet: the truncated gradient step of
             :func:`~revsgd.proofs_check.symbolic._jets.gradient_step_jet` (the default; a test
             hands in a broken one).
     """
-    ratio = _numeric_word_difference(rng, dim=1, n=2)
-    return symbolic_outcome(_smooth_bracket(1, gradient_step_jet), ratio, 1.0,
-                            "undefined L_a, L_b; numeric quartic, err/tol")
+    return register_check("C7", statement, kind="symbolic")(check_variant(check, f"bracket_smooth_{dim}d", doc))
 
 
-@register_check(
-    "C7",
-    r"T_a\circ T_b-T_b\circ T_a=h^{2}(H_ag_b-H_bg_a)+O(h^{3})\ \text{for smooth } L_a,L_b:\mathbb{R}^2\to\mathbb{R}",
-    kind="symbolic",
-)
-def bracket_smooth_2d(rng: np.random.Generator, *, gradient_step_jet=gradient_step_jet):
-    """Undefined smooth losses in the plane: the bracket agrees up to O(h^3).
-
-    Args:
-        gradient_step_jet: the truncated gradient step of
-            :func:`~revsgd.proofs_check.symbolic._jets.gradient_step_jet` (the default; a test
-            hands in a broken one).
-    """
-    ratio = _numeric_word_difference(rng, dim=2, n=2)
-    return symbolic_outcome(_smooth_bracket(2, gradient_step_jet), ratio, 1.0,
-                            "undefined L_a, L_b; numeric quartic, err/tol")
+bracket_smooth_1d = _smooth_bracket_check(
+    1, r"T_a\circ T_b-T_b\circ T_a=h^{2}(L_a''L_b'-L_b''L_a')+O(h^{3})\ \text{for smooth } L_a,L_b:\mathbb{R}\to\mathbb{R}",
+    "on the line")
+bracket_smooth_2d = _smooth_bracket_check(
+    2, r"T_a\circ T_b-T_b\circ T_a=h^{2}(H_ag_b-H_bg_a)+O(h^{3})\ \text{for smooth } L_a,L_b:\mathbb{R}^2\to\mathbb{R}",
+    "in the plane")
 
 
 @register_check(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from revsgd.proofs_check.registry import register_check
+from revsgd.proofs_check.registry import check_variant, register_check
 from revsgd.proofs_check.symbolic import _numeric as num
 from revsgd.proofs_check.symbolic._outcome import symbolic_outcome
 from revsgd.proofs_check.symbolic._verdict import all_hold, identity_holds
@@ -89,49 +89,51 @@ def _numeric_words(rng: np.random.Generator, closed_form_order: str) -> tuple[fl
     return num.max_abs_error(got, want), tol
 
 
-@register_check(
-    "C5",
+def _backward_induction(p, q, a, b, x):
+    """F_n(x) = P x + q  =>  F_n(T(x)) = (P A) x + (q + P b): both sides."""
+    return p * (a * x + b) + q, (p * a) * x + (q + p * b)
+
+
+def _forward_induction(p, q, a, b, x):
+    """G_n(x) = P x + q  =>  T(G_n(x)) = (A P) x + (A q + b): both sides."""
+    return a * (p * x + q) + b, (a * p) * x + (a * q + b)
+
+
+def _composition_check(order: str, statement: str, induction, compose, closed_form):
+    """Register ``{order}_composition_formula``: the closed form of ``order`` words of affine maps.
+
+    The check proves the induction step ``induction(P, q, A, b, x)`` with abstract symbols,
+    expands ``compose`` against ``closed_form`` for n = 1 .. :data:`MAX_WORD`, and asks the
+    numeric second opinion of :func:`_numeric_words`.
+    """
+
+    def check(rng: np.random.Generator, *, closed_form=closed_form):
+        p, q, a, b, x = sp.symbols("P q A b x", commutative=False)
+        step = identity_holds(*induction(p, q, a, b, x))
+        words = []
+        for n in range(1, MAX_WORD + 1):
+            an, bn, xn = affine_symbols(n)
+            words.append(identity_holds(compose(zip(an, bn), xn), closed_form(an, bn, xn)))
+        err, tol = _numeric_words(rng, order)
+        return symbolic_outcome(all_hold([step] + words), err, tol, f"n<={MAX_WORD}; numeric d=3")
+
+    doc = f"""{order.capitalize()} words of affine maps: induction step in general, n = 1..5 expanded.
+
+    Args:
+        closed_form: ``closed_form(a, b, x)``, the formula expanded against the composition
+            (default :func:`{closed_form.__name__}`; a test hands in a broken one).
+    """
+    check = check_variant(check, f"{order}_composition_formula", doc)
+    return register_check("C5", statement, kind="symbolic")(check)
+
+
+backward_composition_formula = _composition_check(
+    "backward",
     r"T_{1}\circ\cdots\circ T_{n}(x)=A_{1}\cdots A_{n}x+\sum_{j=1}^{n}A_{1}\cdots A_{j-1}b_{j}"
     r"\ \text{for affine } T_j(x)=A_jx+b_j\ (\text{induction; } n\le 5 \text{ expanded})",
-    kind="symbolic",
-)
-def backward_composition_formula(rng: np.random.Generator, *, closed_form=backward_closed_form):
-    """Backward words of affine maps: induction step in general, n = 1..5 expanded.
-
-    Args:
-        closed_form: ``closed_form(a, b, x)``, the formula expanded against the composition
-            (default :func:`backward_closed_form`; a test hands in a broken one).
-    """
-    p, q, a, b, x = sp.symbols("P q A b x", commutative=False)
-    # F_n(x) = P x + q  =>  F_n(T(x)) = (P A) x + (q + P b)
-    step = identity_holds(p * (a * x + b) + q, (p * a) * x + (q + p * b))
-    words = []
-    for n in range(1, MAX_WORD + 1):
-        an, bn, xn = affine_symbols(n)
-        words.append(identity_holds(compose_backward(zip(an, bn), xn), closed_form(an, bn, xn)))
-    err, tol = _numeric_words(rng, "backward")
-    return symbolic_outcome(all_hold([step] + words), err, tol, f"n<={MAX_WORD}; numeric d=3")
-
-
-@register_check(
-    "C5",
+    _backward_induction, compose_backward, backward_closed_form)
+forward_composition_formula = _composition_check(
+    "forward",
     r"T_{n}\circ\cdots\circ T_{1}(x)=A_{n}\cdots A_{1}x+\sum_{j=1}^{n}A_{n}\cdots A_{j+1}b_{j}"
     r"\ \text{for affine } T_j(x)=A_jx+b_j\ (\text{induction; } n\le 5 \text{ expanded})",
-    kind="symbolic",
-)
-def forward_composition_formula(rng: np.random.Generator, *, closed_form=forward_closed_form):
-    """Forward words of affine maps: induction step in general, n = 1..5 expanded.
-
-    Args:
-        closed_form: ``closed_form(a, b, x)``, the formula expanded against the composition
-            (default :func:`forward_closed_form`; a test hands in a broken one).
-    """
-    p, q, a, b, x = sp.symbols("P q A b x", commutative=False)
-    # G_n(x) = P x + q  =>  T(G_n(x)) = (A P) x + (A q + b)
-    step = identity_holds(a * (p * x + q) + b, (a * p) * x + (a * q + b))
-    words = []
-    for n in range(1, MAX_WORD + 1):
-        an, bn, xn = affine_symbols(n)
-        words.append(identity_holds(compose_forward(zip(an, bn), xn), closed_form(an, bn, xn)))
-    err, tol = _numeric_words(rng, "forward")
-    return symbolic_outcome(all_hold([step] + words), err, tol, f"n<={MAX_WORD}; numeric d=3")
+    _forward_induction, compose_forward, forward_closed_form)

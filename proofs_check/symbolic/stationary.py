@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from revsgd.proofs_check.registry import register_check
+from revsgd.proofs_check.registry import check_variant, register_check
 from revsgd.proofs_check.symbolic import _numeric as num
 from revsgd.proofs_check.symbolic._outcome import symbolic_outcome
 from revsgd.proofs_check.symbolic._verdict import Verdict, all_hold, identity_holds, series_agree
@@ -92,23 +92,38 @@ def _closed_form_check(slopes, offsets, mean, var, subs, n, stationary_moments_1
     return verdict, err, bound
 
 
-@register_check(
-    "C5",
+def _symmetric_pair_check(name, statement, *, parameter, slope, offset, variance, uniform_on, value, instance,
+                          doc):
+    """Register ``name``: the pair ``x -> slope x +- offset`` in a symbolic ``parameter``.
+
+    The moment equations give mean 0 and the ``variance`` for symbolic ``parameter``,
+    checked numerically at ``value(rng)`` on all 2^20 words (``instance(value)`` says so);
+    at ``parameter = 1/2`` the variance is that of the uniform law on the interval
+    ``uniform_on``.
+    """
+
+    def check(rng: np.random.Generator, *, stationary_moments_1d=stationary_moments_1d,
+              uniform_moments=uniform_moments):
+        numeric = value(rng)
+        slopes, offsets = [slope, slope], [offset, -offset]
+        verdict, err, bound = _closed_form_check(slopes, offsets, 0, variance, {parameter: numeric}, n=20,
+                                                 stationary_moments_1d=stationary_moments_1d)
+        _, v = stationary_moments_1d(slopes, offsets, [sp.S.Half] * 2)
+        _, v_unif = uniform_moments(*uniform_on)
+        verdict = all_hold([verdict, identity_holds(v.subs(parameter, sp.S.Half), v_unif)])
+        return symbolic_outcome(verdict, err, bound, instance(numeric))
+
+    return register_check("C5", statement, kind="symbolic")(check_variant(check, name, doc))
+
+
+_h = sp.Symbol("h", positive=True)
+two_batch_quadratic = _symmetric_pair_check(
+    "two_batch_quadratic",
     r"T_\pm(x)=(1-h)x\pm h:\ \ \mathbb{E}_\pi x=0,\ \operatorname{Var}_\pi x=\frac{h}{2-h};"
     r"\ h=\tfrac12:\ \tfrac13=\operatorname{Var}\,\mathcal{U}[-1,1]",
-    kind="symbolic",
-)
-def two_batch_quadratic(rng: np.random.Generator, *, stationary_moments_1d=stationary_moments_1d,
-                        uniform_moments=uniform_moments):
-    """Two-batch quadratic: moments solved for symbolic h; h = 1/2 gives the uniform variance."""
-    h = sp.Symbol("h", positive=True)
-    slopes, offsets = [1 - h, 1 - h], [h, -h]
-    verdict, err, bound = _closed_form_check(slopes, offsets, 0, h / (2 - h), {h: 0.5}, n=20,
-                                             stationary_moments_1d=stationary_moments_1d)
-    _, v = stationary_moments_1d(slopes, offsets, [sp.S.Half] * 2)
-    _, v_unif = uniform_moments(-1, 1)
-    verdict = all_hold([verdict, identity_holds(v.subs(h, sp.S.Half), v_unif)])
-    return symbolic_outcome(verdict, err, bound, "symbolic h; numeric h=1/2, 2^20 words")
+    parameter=_h, slope=1 - _h, offset=_h, variance=_h / (2 - _h), uniform_on=(-1, 1),
+    value=lambda rng: 0.5, instance=lambda value: "symbolic h; numeric h=1/2, 2^20 words",
+    doc="Two-batch quadratic: moments solved for symbolic h; h = 1/2 gives the uniform variance.")
 
 
 @register_check(
@@ -142,23 +157,14 @@ def cantor_law(rng: np.random.Generator, *, stationary_moments_1d=stationary_mom
     return symbolic_outcome(verdict, err, bound, "numeric 2^16 words")
 
 
-@register_check(
-    "C5",
+_a = sp.Symbol("a", positive=True)
+bernoulli_convolution = _symmetric_pair_check(
+    "bernoulli_convolution",
     r"x\mapsto ax\pm1:\ \ \mathbb{E}_\pi x=0,\ \operatorname{Var}_\pi x=\frac1{1-a^2};"
     r"\ a=\tfrac12:\ \tfrac43=\operatorname{Var}\,\mathcal{U}[-2,2]",
-    kind="symbolic",
-)
-def bernoulli_convolution(rng: np.random.Generator, *, stationary_moments_1d=stationary_moments_1d,
-                          uniform_moments=uniform_moments):
-    """Bernoulli convolution for symbolic a; a = 1/2 gives the uniform law on [-2, 2]."""
-    a = sp.Symbol("a", positive=True)
-    a_num = float(rng.uniform(0.2, 0.6))
-    verdict, err, bound = _closed_form_check([a, a], [1, -1], 0, 1 / (1 - a**2), {a: a_num}, n=20,
-                                             stationary_moments_1d=stationary_moments_1d)
-    _, v = stationary_moments_1d([a, a], [1, -1], [sp.S.Half] * 2)
-    _, v_unif = uniform_moments(-2, 2)
-    verdict = all_hold([verdict, identity_holds(v.subs(a, sp.S.Half), v_unif)])
-    return symbolic_outcome(verdict, err, bound, f"symbolic a; numeric a={a_num:.3f}")
+    parameter=_a, slope=_a, offset=1, variance=1 / (1 - _a**2), uniform_on=(-2, 2),
+    value=lambda rng: float(rng.uniform(0.2, 0.6)), instance=lambda value: f"symbolic a; numeric a={value:.3f}",
+    doc="Bernoulli convolution for symbolic a; a = 1/2 gives the uniform law on [-2, 2].")
 
 
 @register_check(

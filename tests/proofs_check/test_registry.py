@@ -109,3 +109,61 @@ def test_run_checks_calls_progress_in_order():
     assert [r.name for r in results] == ["c0", "c1", "c2"] and seen == results
     with pytest.raises(TypeError, match="progress"):
         run_checks(checks, progress=3)
+
+
+def test_check_variant_names_and_documents_a_factory_built_check(empty_registry):
+    def factory(bound):
+        def check(rng):
+            return Outcome(True, 0, bound)
+
+        return registry.register_check("C1", "x <= b", kind="numeric")(
+            registry.check_variant(check, f"below_{bound}", f"Below {bound}."))
+
+    first, second = factory(1), factory(2)
+    assert list(empty_registry) == ["below_1", "below_2"]
+    assert empty_registry["below_2"].func is second and second.__name__ == second.__qualname__ == "below_2"
+    assert first.__doc__ == "Below 1." and first(None).expected == 1
+    with pytest.raises(ValueError, match="snake_case.*'Below 3'"):
+        registry.check_variant(lambda rng: None, "Below 3", "doc")
+
+
+#: the checks built by factories, with their keyword parameters (the can-fail table passes
+#: broken implementations by these names) and their modules' registration order
+FACTORY_BUILT = {
+    "revsgd.proofs_check.numeric.sampling": (
+        ["c10_binary_chain_uniform", "c10_cantor_cdf", "c10_certified_error_bound"],
+        {"c10_binary_chain_uniform": ["sampler"], "c10_cantor_cdf": ["sampler"]}),
+    "revsgd.proofs_check.symbolic.brackets": (
+        ["bracket_quadratic_exact", "bracket_smooth_1d", "bracket_smooth_2d", "bracket_n_steps", "palindromic_epoch"],
+        {"bracket_smooth_1d": ["gradient_step_jet"], "bracket_smooth_2d": ["gradient_step_jet"]}),
+    "revsgd.proofs_check.symbolic.composition": (
+        ["backward_composition_formula", "forward_composition_formula"],
+        {"backward_composition_formula": ["closed_form"], "forward_composition_formula": ["closed_form"]}),
+    "revsgd.proofs_check.symbolic.stationary": (
+        ["two_batch_quadratic", "binary_chain", "cantor_law", "bernoulli_convolution", "least_squares_1d_variance",
+         "least_squares_2d_mean"],
+        {"two_batch_quadratic": ["stationary_moments_1d", "uniform_moments"],
+         "bernoulli_convolution": ["stationary_moments_1d", "uniform_moments"]}),
+}
+
+
+@pytest.mark.parametrize("module_name", sorted(FACTORY_BUILT))
+def test_factory_built_checks_read_like_written_out_ones(module_name):
+    import importlib
+    import inspect
+
+    import revsgd.proofs_check.numeric  # noqa: F401  (registers the checks)
+    import revsgd.proofs_check.symbolic  # noqa: F401
+
+    module = importlib.import_module(module_name)
+    order, keywords = FACTORY_BUILT[module_name]
+    checks = registry.REGISTRY
+    assert [n for n, c in checks.items() if c.func.__module__ == module_name] == order
+    for name, expected in keywords.items():
+        func = getattr(module, name)
+        assert checks[name].func is func and func.__name__ == name and name in module.__all__
+        assert func.__doc__ and func.__doc__.strip()
+        params = list(inspect.signature(func).parameters.values())
+        assert params[0].name == "rng"
+        assert [p.name for p in params[1:] if p.kind is p.KEYWORD_ONLY] == expected
+        assert all(p.default is not p.empty for p in params[1:]), f"{name}: every piece defaults to the real one"
