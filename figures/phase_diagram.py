@@ -62,7 +62,7 @@ def compute(seed: int) -> dict:
 
     spec = {**SPEC, "grid": {**SPEC["grid"], "seed": [seed, seed + 1]}}
     with tempfile.TemporaryDirectory() as tmp, \
-            LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster, \
             Client(cluster) as client:
         ds = run(spec, f"{tmp}/phase.zarr", client).load()
     return phase_data(ds)

@@ -3,7 +3,8 @@ r"""Run a sweep on Dask: one task per missing grid point, each written as it com
 :func:`run` validates the spec, opens (or creates) the store, submits
 :func:`revsgd.sweep.points.compute_point` for every point whose ``done`` entry is False to a
 ``distributed.Client`` (the one passed in, or a ``LocalCluster`` it starts and stops), and
-writes each result from the driver as ``distributed.as_completed`` hands it over. So
+writes the results from the driver in the batches ``distributed.as_completed`` hands over
+(every task finished since the last batch). So
 
 * a sweep killed at any moment loses nothing finished, and rerunning it computes only the
   missing points (nothing at all on a complete store);
@@ -63,7 +64,7 @@ def _error_text(exc: BaseException) -> str:
 def _local_client(workers: int | None):
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0")
     return Client(cluster), cluster
 
 
@@ -108,15 +109,19 @@ def execute(spec, out, client=None, *, workers: int | None = None,
             canonical = spec.canonical()
             futures = client.map(compute_point, [canonical] * len(todo), todo, pure=False)
             where = {future.key: flat for future, flat in zip(futures, todo)}
-            with PointWriter(out, spec) as writer:
-                for future in as_completed(futures):
+            writer = PointWriter(out, spec)
+            for batch in as_completed(futures).batches():  # every future finished since the last batch
+                points = []
+                for future in batch:
                     flat, error, record = where[future.key], "", None
                     try:
                         record = future.result()
                     except Exception as exc:  # noqa: BLE001 - a failed task is recorded, the sweep goes on
                         error = _error_text(exc)
-                    writer.write(flat, record, error)
+                    points.append((flat, record, error))
                     future.release()
+                writer.write(points)
+                for flat, record, error in points:
                     if error:
                         summary.failed.append((flat, error))
                     else:
@@ -158,7 +163,7 @@ def run(spec, out, client=None):
         >>> from distributed import Client, LocalCluster
         >>> spec = {"model": "random_affine", "grid": {"lr_fraction": [0.2, 0.5], "batch_size": [8],
         ...         "order": ["forward", "backward"]}, "run": {"steps": 100}}
-        >>> with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster, Client(cluster) as client:
+        >>> with LocalCluster(n_workers=1, processes=False, dashboard_address=":0") as cluster, Client(cluster) as client:
         ...     ds = run(spec, tempfile.mkdtemp() + "/sweep.zarr", client)
         >>> ds.sizes["lr_fraction"], bool(ds.done.all())
         (2, True)

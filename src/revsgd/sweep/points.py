@@ -21,7 +21,9 @@ limit :math:`2/L`), batch size, order and seed, with the i.i.d. step family
   unless the maps share a fixed point, C3), ``late_fluctuation`` the standard deviation of
   the train loss over :math:`z_{\lceil 3n/4 \rceil}, \dots, z_n`, ``final_train_loss`` and
   ``final_test_loss`` at :math:`z_n`. A run that leaves the floats (non-finite iterates) has
-  NaN run metrics and the step where it diverged in ``reason``, never a value.
+  NaN run metrics and the step where it diverged in ``reason``, never a value; so has the
+  run of an affine family whose :math:`\gamma` interval lies above 0, whose iterates grow
+  like :math:`e^{\gamma n}` almost surely (Furstenberg-Kesten) even while still finite.
 
 Seeding: the word comes from stream ``(2, seed, 0)`` and the Lyapunov chains from
 ``(2, seed, 1)`` of :func:`revsgd.sweep.problem.stream`; BLAS runs on one thread
@@ -29,6 +31,7 @@ Seeding: the word comes from stream ``(2, seed, 0)`` and the Lyapunov chains fro
 
 References:
     P. Diaconis, D. Freedman, "Iterated random functions", SIAM Review 41(1), 1999.
+    H. Furstenberg, H. Kesten, "Products of random matrices", Ann. Math. Statist. 31(2), 1960.
     O. L. V. Costa, M. D. Fragoso, R. P. Marques, *Discrete-Time Markov Jump Linear Systems*,
     Springer 2005, ch. 3 (mean-square stability).
     B. Dherin et al., "Training in reverse", arXiv:2502.01557, 2025 (backward settles, forward
@@ -247,6 +250,10 @@ def compute_point(canonical: str, flat: int) -> dict:
         out.update(values)
         values, more = _run_metrics(problem, _order(coords["order"]), lr, steps, spec.option("settle_tol"),
                                     stream(spec, 2, seed, 0))
+        if problem.affine and out["lyapunov_exponent_low"] > 0:  # |x_n| ~ e^(gamma n): no value to report
+            values = _run_nan(problem.test_loss)
+            more = [f"run diverges: gamma > 0 (99% interval above {out['lyapunov_exponent_low']:.3g}), the iterates "
+                    "grow like e^(gamma n): backward_settle_step, late_fluctuation, final losses are NaN"]
     out.update(values)
     out["reason"] = "; ".join(reasons + more)
     out["_seconds"] = time.perf_counter() - start

@@ -4,18 +4,22 @@ Layout (a Zarr group in format 2, readable by ``xarray.open_zarr(STORE)``):
 
 * one dimension per grid key, in spec order, its values the coordinate;
 * one float64 variable per metric of :data:`revsgd.sweep.points.METRICS` (``final_test_loss``
-  only with a test split), chunked one point per chunk and NaN until the point is written;
+  only with a test split), NaN until the point is written;
 * ``reason`` (why a metric of the point is NaN) and ``error`` (the exception of a failed
-  point), fixed-width strings, one point per chunk;
-* ``done``: the completion mask, a bool array in a single chunk (one atomic file);
+  point), variable-length UTF-8 strings;
+* ``done``: the completion mask (bool);
+* every variable in the same chunks of at most :data:`CHUNK_POINTS` points (the trailing grid
+  keys whole, :func:`chunk_shape`), so a batch of finished points costs one chunk write per
+  variable, not one per point;
 * attributes: ``revsgd_sweep_spec`` (the canonical spec, JSON), ``revsgd_sweep_digest``
   (its SHA-256), ``model``, ``data``, ``remainder``, ``steps`` and ``versions`` (JSON).
 
-Invariant (what makes a killed sweep resumable): a point's data are written before its
-``done`` entry, and only the driver writes, point by point, so ``done[i]`` implies that
-point ``i``'s data are complete; Zarr's local store replaces every chunk file atomically,
-so a kill leaves each chunk old or new, never torn. The digest attribute is written last
-when a store is created, so a store without it was never finished and is refused.
+Invariant (what makes a killed sweep resumable): only the driver writes, one batch of
+finished points at a time, every variable of the batch before the batch's ``done`` entries;
+so ``done[i]`` implies that point ``i``'s data are complete. Zarr's local store replaces
+each chunk file atomically (a temporary file renamed over it), so a kill leaves every chunk
+old or new, never torn. The digest attribute is written last when a store is created, so a
+store without it was never finished and is refused.
 
 References:
     A. Miles et al., "Zarr: chunked, compressed, N-dimensional arrays", zarr-specs v2,
@@ -35,12 +39,13 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["ERROR_CHARS", "REASON_CHARS", "PointWriter", "StoreError", "create_store", "missing_points",
-           "open_store", "store_variables"]
+__all__ = ["CHUNK_POINTS", "TEXT_CHARS", "PointWriter", "StoreError", "chunk_shape", "create_store",
+           "missing_points", "open_store", "store_variables"]
 
-#: width of the ``reason`` and ``error`` strings (longer texts end in "...")
-REASON_CHARS = 600
-ERROR_CHARS = 600
+#: most points in one chunk
+CHUNK_POINTS = 256
+#: longest ``reason`` or ``error`` text kept (longer ones end in "...")
+TEXT_CHARS = 2000
 _DIGEST, _SPEC = "revsgd_sweep_digest", "revsgd_sweep_spec"
 
 
@@ -83,6 +88,24 @@ def _describe(name, spec) -> dict:
     return {"long_name": long_name, "description": text}
 
 
+def chunk_shape(shape, points: int = CHUNK_POINTS) -> tuple[int, ...]:
+    """Chunks of at most ``points`` points: trailing dimensions whole, then part of the next, then 1.
+
+    Example:
+        >>> chunk_shape((20, 5, 2, 3))
+        (8, 5, 2, 3)
+        >>> chunk_shape((10, 40, 2, 3), points=100)
+        (1, 16, 2, 3)
+    """
+    chunks, room = [1] * len(shape), points
+    for axis in reversed(range(len(shape))):
+        take = max(1, min(shape[axis], room))
+        chunks[axis], room = take, room // take
+        if take < shape[axis]:
+            break
+    return tuple(chunks)
+
+
 def create_store(path, spec):
     """Create the store of ``spec`` at ``path`` (module docstring) and return its Zarr group.
 
@@ -114,21 +137,22 @@ def create_store(path, spec):
     path = Path(path)
     if path.exists() and any(path.iterdir()):
         raise StoreError(f"--out {str(path)!r} exists and is not empty; choose a new folder or a sweep store")
-    dims, shape, chunks = spec.dims, spec.shape, (1,) * len(spec.shape)
+    dims, shape = spec.dims, spec.shape
+    chunks = chunk_shape(shape)
     variables = {name: (dims, da.full(shape, np.nan, chunks=chunks), _describe(name, spec))
                  for name in store_variables(spec)}
-    encoding = {name: {"compressors": None} for name in variables}  # 8-byte chunks: nothing to gain
-    variables["reason"] = (dims, da.full(shape, "", dtype=f"<U{REASON_CHARS}", chunks=chunks),
+    variables["reason"] = (dims, np.full(shape, "", dtype=object),
                            {"description": "why a metric of the point is NaN ('' when none)"})
-    variables["error"] = (dims, da.full(shape, "", dtype=f"<U{ERROR_CHARS}", chunks=chunks),
+    variables["error"] = (dims, np.full(shape, "", dtype=object),
                           {"description": "the exception of a failed point ('' when none)"})
-    variables["done"] = (dims, da.zeros(shape, dtype=bool, chunks=shape),
+    variables["done"] = (dims, da.zeros(shape, dtype=bool, chunks=chunks),
                          {"description": "completion mask: the point's data are written"})
     coords = {key: np.asarray(values) for key, values in spec.grid}
     ds = xr.Dataset(variables, coords=coords, attrs={
         "model": spec.model, "data": spec.data, "remainder": spec.option("remainder"),
         "steps": spec.option("steps"), "versions": json.dumps(_versions(), sort_keys=True),
         _SPEC: spec.canonical()})
+    encoding = {name: {"chunks": chunks} for name in ("reason", "error")}  # numpy-backed: chunks not inferred
     ds.to_zarr(os.fspath(path), mode="w", compute=False, zarr_format=2, consolidated=False, encoding=encoding)
     group = zarr.open_group(os.fspath(path), mode="r+")
     group["done"][...] = np.zeros(shape, dtype=bool)
@@ -207,23 +231,19 @@ def missing_points(group, spec) -> list[int]:
     return np.flatnonzero(~np.asarray(group["done"][...], dtype=bool).reshape(-1)).tolist()
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 3] + "..."
+def _clip(text: str) -> str:
+    return text if len(text) <= TEXT_CHARS else text[: TEXT_CHARS - 3] + "..."
 
 
 class PointWriter:
-    """Writes points into a store: each point's metrics, reason and error, then its ``done`` entry.
-
-    The arrays are opened once (Zarr's asynchronous API, on an event loop of this writer) and a
-    point's arrays are written concurrently, the mask after them (module docstring). Use as a
-    context manager, or call :meth:`close`.
+    """Writes batches of finished points into a store: every variable, then the ``done`` entries.
 
     Args:
         path: the store's folder (created by :func:`create_store`).
         spec: its spec.
 
     Raises:
-        StoreError: not a sweep store (from :func:`open_store`).
+        StoreError: not this spec's store (from :func:`open_store`).
 
     Example:
         >>> import tempfile
@@ -231,63 +251,44 @@ class PointWriter:
         >>> spec = load_spec({"model": "random_affine", "grid": {"lr": [0.1], "batch_size": [4, 8],
         ...                   "order": ["forward"]}})
         >>> out = tempfile.mkdtemp() + "/s.zarr"
-        >>> with PointWriter(out, spec) as writer:
-        ...     writer.write(1, {"learning_rate": 0.1, "reason": ""})
+        >>> PointWriter(out, spec).write([(1, {"learning_rate": 0.1, "reason": ""}, "")])
         >>> missing_points(open_store(out, spec), spec)
         [0]
     """
 
     def __init__(self, path, spec):
-        import asyncio
-
-        import zarr.api.asynchronous as za
-
-        open_store(path, spec)
+        group = open_store(path, spec)
         self.spec = spec
         self.names = store_variables(spec)
-        self._loop = asyncio.new_event_loop()
-        group = self._loop.run_until_complete(za.open_group(store=os.fspath(path), mode="r+"))
-        self._arrays = {name: self._loop.run_until_complete(group.getitem(name))
-                        for name in [*self.names, "reason", "error", "done"]}
+        self._arrays = {name: group[name] for name in [*self.names, "reason", "error", "done"]}
 
-    def write(self, flat: int, record: dict | None, error: str = "") -> None:
-        """Write point ``flat``: its metrics and reason, then its ``done`` entry.
+    def write(self, points) -> None:
+        """Write the points ``(flat, record, error)``: their variables, then their ``done`` entries.
 
         Args:
-            flat: the point's number in C order.
-            record: the metrics of :func:`revsgd.sweep.points.compute_point` (names missing from
-                it are written as NaN; keys starting with ``_`` are ignored), or None for a
-                failed point.
-            error: the failure's text; a point with an error is recorded but stays not done,
-                so a rerun computes it again.
+            points: a list of ``(flat, record, error)``: the point's number in C order; the
+                metrics of :func:`revsgd.sweep.points.compute_point` (names missing from it are
+                written as NaN; keys starting with ``_`` are ignored), or None for a failed
+                point; the failure's text ("" on success). A point with an error is recorded
+                but stays not done, so a rerun computes it again.
 
         Raises:
             KeyError: a record with a name that is not a store variable (before anything is written).
         """
-        import asyncio
-
-        index = self.spec.index(int(flat))
-        record = {} if record is None else {k: v for k, v in record.items() if not k.startswith("_")}
-        unknown = [k for k in record if k not in self.names and k != "reason"]
-        if unknown:
-            raise KeyError(f"record has names that are not store variables: {unknown}; allowed: {self.names}")
-        values = {name: np.float64(math.nan if record.get(name) is None else record[name]) for name in self.names}
-        values["reason"] = np.str_(_clip(str(record.get("reason", "")), REASON_CHARS))
-        values["error"] = np.str_(_clip(error, ERROR_CHARS))
-
-        async def write():
-            await asyncio.gather(*(self._arrays[name].setitem(index, value) for name, value in values.items()))
-            if not error:  # the mask last: done implies the data are there
-                await self._arrays["done"].setitem(index, np.bool_(True))
-
-        self._loop.run_until_complete(write())
-
-    def close(self) -> None:
-        """Close the writer's event loop."""
-        self._loop.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+        if not points:
+            return
+        records = [{} if r is None else {k: v for k, v in r.items() if not k.startswith("_")} for _, r, _ in points]
+        for record in records:
+            unknown = [k for k in record if k not in self.names and k != "reason"]
+            if unknown:
+                raise KeyError(f"record has names that are not store variables: {unknown}; allowed: {self.names}")
+        flats = np.array([flat for flat, _, _ in points], dtype=np.int64)
+        where = np.unravel_index(flats, self.spec.shape)
+        for name in self.names:
+            values = [math.nan if r.get(name) is None else float(r[name]) for r in records]
+            self._arrays[name].vindex[where] = np.array(values, dtype=np.float64)
+        self._arrays["reason"].vindex[where] = np.array([_clip(str(r.get("reason", ""))) for r in records], dtype=object)
+        self._arrays["error"].vindex[where] = np.array([_clip(e) for _, _, e in points], dtype=object)
+        ok = np.array([not e for _, _, e in points])
+        if ok.any():  # the mask last: done implies the data are there
+            self._arrays["done"].vindex[tuple(w[ok] for w in where)] = True
