@@ -147,3 +147,14 @@ def test_trajectory_metrics_settle_step_and_divergence():
     assert all(math.isnan(v) for v in values.values())
     assert reasons == ["run diverged (non-finite iterate at step 5): backward_settle_step, late_fluctuation, "
                        "final losses are NaN"]
+
+
+def test_digits_mlp_points_run_the_network():
+    pytest.importorskip("jax", reason="the digits MLP needs the jax extra: pip install 'revsgd[jax]'")
+    pytest.importorskip("revsgd.models.digits_mlp", reason="revsgd.models.digits_mlp (issue 16) is not there")
+    spec = load_spec({"model": "digits_mlp", "grid": {"lr_fraction": [0.5], "batch_size": [60],
+                      "order": ["forward"]}, "run": {"steps": 8, "test_fraction": 0.9}})
+    out = compute_point(spec.canonical(), 0)
+    assert out["rows_used"] == 180 and out["batches"] == 3
+    assert np.isfinite(out["final_train_loss"]) and np.isfinite(out["final_test_loss"])
+    assert math.isnan(out["lyapunov_exponent"]) and "not computed for a network" in out["reason"]

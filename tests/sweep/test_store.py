@@ -91,3 +91,29 @@ def test_a_failed_point_is_recorded_but_not_done(tmp_path):
     assert ds.error.values.reshape(-1)[5] == "RuntimeError: boom"
     assert np.isnan(ds.lyapunov_exponent.values.reshape(-1)[5])
     assert missing_points(open_store(out, spec), spec) == [i for i in range(24) if i != 2]
+
+
+def test_the_mask_is_written_after_every_variable_of_the_batch(tmp_path):
+    """A driver killed between two writes leaves no point marked done without its data."""
+    spec = load_spec(small_spec())
+    writer = PointWriter(tmp_path / "s.zarr", spec)
+    order = []
+
+    class Recorder:
+        def __init__(self, name, array):
+            self.name, self.array = name, array
+
+        @property
+        def vindex(self):
+            recorder = self
+
+            class Index:
+                def __setitem__(self, where, value):
+                    order.append(recorder.name)
+                    recorder.array.vindex[where] = value
+            return Index()
+
+    writer._arrays = {name: Recorder(name, array) for name, array in writer._arrays.items()}
+    writer.write([(0, compute_point(spec.canonical(), 0), ""), (7, None, "ValueError: x"), (9, {}, "")])
+    assert order[-1] == "done" and order.count("done") == 1
+    assert set(order[:-1]) == set(writer.names) | {"reason", "error"}

@@ -198,12 +198,15 @@ def _exact_metrics(problem, lr, steps, runs, gen) -> tuple[dict, list[str]]:
         H = model.hessian(ks, np.broadcast_to(x, (model.K, model.dim)).copy())
         family = AffineFamily(np.eye(model.dim) - lr * H, np.zeros((model.K, model.dim)), model.probs)
     with np.errstate(all="ignore"):
-        values["mean_square_radius"] = mean_square_radius(family)
         if problem.affine:
             try:
-                values["stationary_cov_trace"] = float(np.trace(solve_stationary(family).cov))
+                moments = solve_stationary(family)
+                values["stationary_cov_trace"] = float(np.trace(moments.cov))
+                values["mean_square_radius"] = float(moments.radius)
             except (ValueError, RuntimeError) as exc:
                 reasons.append(f"stationary_cov_trace: no stationary covariance ({exc})")
+        if math.isnan(values["mean_square_radius"]):
+            values["mean_square_radius"] = mean_square_radius(family)
         est = lyapunov_exponent(family, n=steps, runs=runs, rng=gen)
     values["lyapunov_exponent"] = est.exponent
     values["lyapunov_exponent_low"], values["lyapunov_exponent_high"] = est.interval

@@ -18,8 +18,10 @@ point's batch size, never on where or when it runs:
 * **losses**: the data-fit loss without the regulariser (half mean squared error, mean
   log-loss, mean row quadratic, the MLP's loss) on the train and the test rows;
 * **contractive limit** :math:`2/L`, :math:`L = \max_k \lambda_{\max}(\nabla^2 L_k)`
-  (``curvature_bounds()``; for the MLP the curvature of the train loss at the start point);
-* **start** :math:`x_0 = 0` (the MLP: its initialisation).
+  (``curvature_bounds()``; for the MLP the largest eigenvalue of the train loss's Hessian at
+  the start point, :meth:`revsgd.models.JaxModel.curvature`);
+* **start** :math:`x_0 = 0` (the MLP: its initialisation, seeded by ``run.data_seed``, which
+  also draws its stratified train/test split and batch partition).
 
 Random streams are ``numpy.random.SeedSequence(stream_key(spec), spawn_key=...)`` with
 spawn keys ``(0,)`` data, ``(1, B)`` partition, ``(2, seed, j)`` the runs of seed ``seed``.
@@ -175,8 +177,12 @@ def _affine_model(spec, rows, B, gen):
     return Quadratic(Hk, np.linalg.solve(Hk, qk[..., None])[..., 0], sizes / sizes.sum()), int(sizes.sum())
 
 
+@functools.lru_cache(maxsize=8)
 def build_problem(spec, batch_size: int) -> Problem:
-    """The :class:`Problem` of ``spec``'s points with batch size ``batch_size``.
+    """The :class:`Problem` of ``spec``'s points with batch size ``batch_size`` (cached per process).
+
+    The points of a batch size share it: a pure function of the spec and the batch size, so the
+    cache changes no result (it saves the MLP's compilations).
 
     Args:
         spec: a :class:`revsgd.sweep.spec.Spec`.
@@ -195,11 +201,11 @@ def build_problem(spec, batch_size: int) -> Problem:
         >>> problem.model.K, problem.affine, bool(problem.limit > 0)
         (24, True, True)
     """
+    if spec.model == "digits_mlp":
+        return _digits_problem(spec, batch_size)
     rows = dataset(spec)
     gen = stream(spec, 1, batch_size)
     remainder, l2 = spec.option("remainder"), spec.option("l2")
-    if spec.model == "digits_mlp":
-        return _digits_problem(spec, batch_size)
     if spec.model == "random_affine":
         model, used = _affine_model(spec, rows, batch_size, gen)
         losses = [None if part is None else _quadratics(*part) for part in rows]
@@ -220,16 +226,20 @@ def build_problem(spec, batch_size: int) -> Problem:
                    used, model.minimizer)
 
 
-def _digits_problem(spec, batch_size: int) -> Problem:  # pragma: no cover - needs issue 16's model
+def _digits_problem(spec, batch_size: int) -> Problem:
     from revsgd.models.digits_mlp import digits_mlp
 
-    dm = digits_mlp(batch_size=batch_size, seed=spec.option("data_seed"), weight_decay=spec.option("l2"),
-                    remainder=spec.option("remainder"))
+    l2 = spec.option("l2")
+    dm = digits_mlp(train_size=spec.train_rows(), batch_size=batch_size, seed=spec.option("data_seed"),
+                    weight_decay=l2, remainder=spec.option("remainder"), split_seed=spec.option("data_seed"))
     model = dm.model
     x0 = np.asarray(dm.x0, dtype=float)
 
-    def losses(split):
-        return lambda W: np.array([dm.loss(w, split) for w in np.atleast_2d(W)])
+    def fit(split):  # the data-fit loss: the MLP's loss less its weight decay
+        def loss(W):
+            W = np.atleast_2d(W)
+            return np.atleast_1d(dm.loss(W, split)) - 0.5 * l2 * np.einsum("md,md->m", W, W)
+        return loss
 
     limit = 2.0 / float(model.curvature(x0).high)
-    return Problem(model, False, limit, x0, losses("train"), losses("test"), int(model.data[0].shape[0]), None)
+    return Problem(model, False, limit, x0, fit("train"), fit("test"), int(len(dm.train[1])), None)

@@ -405,6 +405,9 @@ def load_spec(spec) -> Spec:
         raise SpecError("grid: missing; a table with lr_fraction or lr, batch_size, order (and seed)")
     options = _check_run(raw.get("run", {}), model, data)
     rows = train_rows(data, options["test_fraction"], options.get("rows"))
+    if data == "digits" and not 10 <= rows <= DATA["digits"] - 10:
+        raise SpecError(f"run.test_fraction: the digits MLP needs 10..{DATA['digits'] - 10} train images (a "
+                        f"stratified split), got {rows} from test_fraction = {options['test_fraction']}")
     grid = _check_grid(raw["grid"], model, rows, options)
     _check_available(model)
     return Spec(model, data, grid, tuple(sorted(options.items())))
