@@ -97,3 +97,9 @@ def test_figures_sweep_writes_the_phase_diagram_of_a_store(store, tmp_path, caps
     assert "is not a revsgd sweep store" in capsys.readouterr().err
     assert main(["figures", "--sweep", str(store), "--only", "orders", "--out", str(tmp_path)]) == 2
     assert "--only and --sweep cannot be combined" in capsys.readouterr().err
+
+
+def test_equal_seeds_have_no_spread():
+    ds = _dataset(np.random.default_rng(1))
+    ds["stationary_cov_trace"][...] = 0.1  # an exact quantity: the same for every seed
+    assert phase_data(ds)["spread_sd"].tolist() == [0.0] * 6  # not the round-off of a mean of equal values

@@ -75,6 +75,7 @@ def _cells(values: np.ndarray):
     safe = np.where(np.isfinite(values), values, 0.0)
     mean = safe.mean(axis=-1)
     spread = safe.std(axis=-1, ddof=1) if values.shape[-1] > 1 else np.zeros(mean.shape)
+    spread = np.where(safe.max(axis=-1) == safe.min(axis=-1), 0.0, spread)  # equal seeds: exactly 0, not round-off
     return np.where(valid, mean, 0.0), np.where(valid, spread, 0.0), valid
 
 
