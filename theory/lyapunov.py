@@ -149,7 +149,7 @@ def lyapunov_exponent(family, n=2000, runs=16, rng=None, confidence=0.99) -> Lya
     v = gen.standard_normal((runs, fam.dim))
     v /= np.linalg.norm(v, axis=1, keepdims=True)
     total = np.zeros(runs)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         for j in range(n):
             v = np.einsum("rij,rj->ri", fam.A[idx[j]], v)
             norms = np.linalg.norm(v, axis=1)

@@ -234,7 +234,8 @@ def solve_stationary(
 
     Raises:
         TypeError: ``family`` is not an AffineFamily.
-        ValueError: the family is not mean-square stable (the message gives the radius).
+        ValueError: the family is not mean-square stable (the message gives the radius), or
+            its moments overflow float64.
         RuntimeError: the iterative solver did not reach ``1000 * rtol`` relative residual.
 
     Example:
@@ -273,7 +274,13 @@ def solve_stationary(
         S = _solve_gmres(fam, EA, Q, rtol, maxiter)
         method = "gmres"
     S = 0.5 * (S + S.T)
-    residual = _residual(fam, S, Q)
+    with np.errstate(over="ignore", invalid="ignore"):
+        residual = _residual(fam, S, Q)
+    if not (np.isfinite(mean).all() and np.isfinite(S).all() and np.isfinite(residual)):
+        raise ValueError(
+            "the stationary moments of family overflow float64 (|b| up to "
+            f"{float(np.abs(fam.b).max()):.3g}, mean-square radius {radius:.6g}): rescale the offsets b"
+        )
     if not direct and not residual <= 1000 * rtol:
         raise RuntimeError(
             f"GMRES did not solve the Stein equation: relative residual {residual:.3g} > "
