@@ -10,6 +10,24 @@ For K maps :math:`T_1, \dots, T_K` and one word :math:`\xi_1, \dots, \xi_n`,
 
 Nothing here knows about losses; :mod:`revsgd.models` builds families from losses.
 
+**Reliability.** Every public function validates its input on entry (type, shape, finiteness,
+range; complex, bool and ragged input refused by name; a user's family checked for ``K``,
+``dim`` and ``probs``, and what its ``apply`` returns checked for shape where it enters a
+result). Nothing is silently wrong:
+
+* a run whose iterates become non-finite raises :class:`DivergenceError` (a ``ValueError``)
+  naming the first such step and, when the family knows it, the learning rates where its
+  maps contract. The opt-out is the environment variable ``REVSGD_NONFINITE=allow``, which
+  returns the IEEE values (``inf``, ``NaN``) instead (:mod:`revsgd.theory.divergence`);
+* an allocation that grows with the input is estimated first and refused beyond a limit,
+  half the memory available (or ``REVSGD_MAX_BYTES`` bytes), with a ``ValueError`` naming the
+  remedy (``record=``, ``backward_last``, a smaller ``m``, a larger ``tol``, ...;
+  :mod:`revsgd.theory.memory`);
+* rank and contraction decisions carry the round-off margin :math:`16 d\varepsilon`
+  (:mod:`revsgd.theory.tolerances`): a Lipschitz constant within it of 1 certifies nothing, and
+  :func:`certify` and :func:`classify` count every map, probability 0 included;
+* arrays given by the caller are copied, never frozen or written.
+
 The public names are listed in ``__all__`` by topic, one group per comment, sorted within a
 group (constants, then classes, then functions: Python's ``sorted``). Helpers that a user
 never needs (cost formulas of the orders, word helpers, the engine, validation) stay
@@ -42,6 +60,7 @@ from revsgd.theory.contraction import contraction_factor
 from revsgd.theory.contraction import displacement_constant
 from revsgd.theory.contraction import limit_bound
 from revsgd.theory.contraction import steps_for_tolerance
+from revsgd.theory.divergence import DivergenceError
 from revsgd.theory.distributions import TestResult
 from revsgd.theory.distributions import energy_test
 from revsgd.theory.distributions import ks_one_sample
@@ -113,7 +132,8 @@ __all__ = [
     "SCHEMES",
     "sample_indices",
     "sample_word_array",
-    # What a run returns: one chain or an ensemble of chains
+    # What a run returns: one chain or an ensemble of chains, or the error of a divergent one
+    "DivergenceError",
     "Ensemble",
     "Run",
     # Forward and backward iteration along one word (C1)
