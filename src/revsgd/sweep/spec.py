@@ -1,21 +1,11 @@
 r"""The sweep's spec: a TOML file (or string, or dict), validated whole before any work.
 
-.. code-block:: toml
-
-    model = "least_squares"     # "logistic", "random_affine", "digits_mlp"
-    data = "diabetes"           # "breast_cancer", "digits" or "random"
-    [grid]
-    lr_fraction = [0.2, 0.5, 0.8]   # of the contractive limit 2/L (or lr = [...], absolute)
-    batch_size = [4, 16, 64]
-    order = ["forward", "backward"] # "forward"/"backward" are iid_forward/iid_backward
-    seed = [0, 1, 2]
-    [run]
-    steps = 4000
-
-The grid is the product of its keys, in the order the spec lists them (that order is the
-order of the store's dimensions). Each key's values form a non-empty list without
-repetitions. ``[run]`` holds the options of every point (:data:`RUN_OPTIONS`, defaults filled
-in). A spec is canonicalised (floats as floats, defaults made explicit, the grid as ordered
+Top-level keys ``model`` (:data:`MODELS`), ``data`` (:data:`DATA`), the table ``[grid]``
+(:data:`GRID_KEYS`) and the table ``[run]`` (:data:`RUN_OPTIONS`); the README's "Sweeps"
+section shows a whole spec. The grid is the product of its keys, in the order the spec
+lists them (the order of the store's dimensions); each key's values form a non-empty list
+without repetitions. ``[run]`` holds the options of every point (defaults filled in). A spec
+is canonicalised (floats as floats, defaults made explicit, the grid as ordered
 pairs) and hashed,
 
 .. math::
@@ -44,7 +34,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import itertools
 import json
 import math
 import numbers
@@ -61,7 +50,6 @@ __all__ = [
     "RUN_OPTIONS",
     "Spec",
     "SpecError",
-    "grid_points",
     "load_spec",
     "order_names",
     "train_rows",
@@ -94,6 +82,11 @@ RUN_OPTIONS = {
 }
 _REMAINDERS = {"least_squares": ("drop", "keep", "error"), "random_affine": ("drop", "keep", "error"),
                "logistic": ("drop", "error"), "digits_mlp": ("drop", "keep", "error")}
+_BOUNDS = {"steps": dict(low=4, low_open=False, integer=True), "l2": dict(low=0.0, low_open=False),
+           "test_fraction": dict(low=0.0, low_open=False, high=1.0), "settle_tol": dict(low=0.0),
+           "data_seed": dict(low=0, low_open=False, integer=True),
+           "lyapunov_runs": dict(low=2, low_open=False, integer=True),
+           "rows": dict(low=2, low_open=False, integer=True), "dim": dict(low=1, low_open=False, integer=True)}
 _NEEDS = {"least_squares": ("data",), "logistic": ("data",), "random_affine": (), "digits_mlp": ("jax", "data")}
 
 
@@ -199,21 +192,15 @@ def _check_run(raw, model, data) -> dict:
     out = {k: default for k, (default, _) in RUN_OPTIONS.items()}
     out["l2"] = 0.01 if model == "logistic" else 0.0
     out.update(raw)
-    out["steps"] = _number(out["steps"], "run.steps", low=4, low_open=False, integer=True)
     allowed = _REMAINDERS[model]
     if out["remainder"] not in allowed:
         raise SpecError(f"run.remainder: expected one of {', '.join(allowed)} for model {model!r}, "
                         f"got {_shown(out['remainder'])}")
-    out["l2"] = _number(out["l2"], "run.l2", low=0.0, low_open=False)
-    out["test_fraction"] = _number(out["test_fraction"], "run.test_fraction", low=0.0, low_open=False, high=1.0)
-    out["data_seed"] = _number(out["data_seed"], "run.data_seed", low=0, low_open=False, integer=True)
-    out["settle_tol"] = _number(out["settle_tol"], "run.settle_tol", low=0.0)
-    out["lyapunov_runs"] = _number(out["lyapunov_runs"], "run.lyapunov_runs", low=2, low_open=False, integer=True)
-    if data == "random":
-        out["rows"] = _number(out["rows"], "run.rows", low=2, low_open=False, integer=True)
-        out["dim"] = _number(out["dim"], "run.dim", low=1, low_open=False, integer=True)
-    else:  # not options of bundled data: left out of the canonical spec
+    if data != "random":  # not options of bundled data: left out of the canonical spec
         del out["rows"], out["dim"]
+    for key, bounds in _BOUNDS.items():
+        if key in out:
+            out[key] = _number(out[key], f"run.{key}", **bounds)
     return out
 
 
@@ -411,16 +398,3 @@ def load_spec(spec) -> Spec:
     grid = _check_grid(raw["grid"], model, rows, options)
     _check_available(model)
     return Spec(model, data, grid, tuple(sorted(options.items())))
-
-
-def grid_points(spec: Spec):
-    """Every ``(flat, index, coords)`` of ``spec``'s grid, in C order.
-
-    Example:
-        >>> spec = load_spec({"model": "random_affine", "grid": {"lr": [0.1, 0.2], "batch_size": [4],
-        ...                   "order": ["forward"]}})
-        >>> [flat for flat, _, _ in grid_points(spec)]
-        [0, 1]
-    """
-    for flat, index in enumerate(itertools.product(*(range(n) for n in spec.shape))):
-        yield flat, index, {key: values[i] for (key, values), i in zip(spec.grid, index)}
