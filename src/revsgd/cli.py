@@ -119,8 +119,8 @@ def _cmd_verify(args) -> int:
     if args.explain:
         return _explain(args.explain)
     # outputs first, before the (seconds-long) imports of the checks
-    json_path = output_file(args.json, "--json") if args.json else None
-    latex_path = output_file(args.latex, "--latex") if args.latex else None
+    json_path = output_file(args.json, "--json") if args.json is not None else None
+    latex_path = output_file(args.latex, "--latex") if args.latex is not None else None
     from revsgd.proofs_check.registry import run_check
     from revsgd.proofs_check.report import format_table, run_metadata, write_json, write_latex
     from revsgd.theory.extras import missing_extras
@@ -186,7 +186,7 @@ def _cmd_figures(args) -> int:
 def _cmd_bench(args) -> int:
     from revsgd.bench import HEADER, format_row, run_benchmarks, workloads
 
-    json_path = output_file(args.json, "--json") if args.json else None
+    json_path = output_file(args.json, "--json") if args.json is not None else None
     print(HEADER)
     print("-" * len(HEADER), flush=True)
     with progress_bar(len(workloads(quick=args.quick)), "workload", quiet=args.quiet) as bar:
