@@ -23,4 +23,7 @@ FIGURES = (
     "real_data",
     "orders",
     "phase_diagram",
+    "nn_training",
+    "nn_stability",
+    "nn_local_contraction",
 )

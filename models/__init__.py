@@ -31,6 +31,7 @@ from revsgd.models.closed_form import two_batch_quadratic
 from revsgd.models.data import Dataset
 from revsgd.models.data import breast_cancer
 from revsgd.models.data import diabetes
+from revsgd.models.digits_mlp import digits_mlp
 from revsgd.models.jax_model import JaxModel
 from revsgd.models.least_squares import LeastSquares
 from revsgd.models.logistic import Logistic
@@ -51,6 +52,7 @@ __all__ = [
     "Logistic",
     "NoisyOneDim",
     "Quadratic",
+    "digits_mlp",
     # Closed-form one-dimensional examples with known stationary laws
     "bernoulli_convolution",
     "binary_chain",

@@ -1,0 +1,164 @@
+r"""Exact backward SGD on the digits MLP: the toolkit's wavefront against sequential recomputation.
+
+The backward iterates :math:`y_t = T_{\xi_1} \circ \dots \circ T_{\xi_t}(x_0)` of a non-affine
+family cannot be updated from :math:`y_{t-1}`: each recorded :math:`t` costs :math:`t` gradient
+steps, :math:`\sum_t t` in all (about :math:`n^2/(2k)` with every :math:`k`-th step recorded,
+:math:`n(n+1)/2` for all of them). The wavefront (:func:`revsgd.theory.backward` with
+``record``) spends exactly those steps, one batched ``apply`` per depth; the baselines spend the
+same steps one at a time, recomputing each recorded :math:`y_t` from :math:`x_0`:
+
+* ``family.apply loop``: the family's own (jitted) map in a Python loop, what a user of the
+  toolkit would write without the wavefront;
+* ``jit step loop``: one ``jax.jit`` step :math:`x - h \nabla L_k(x)` of the same loss, device
+  arrays, a Python loop over the steps;
+* ``lax.scan``: each recomputation one compiled ``lax.scan`` (no Python per step).
+
+Each row checks that both give the same iterates (relative difference, round-off level) and
+reports ``baseline_s / ours_s``. Timing: one run each after a warm-up that compiles every batch
+size (a full warm-up run would double the minutes these take); our run of one size is shared
+by the rows of its baselines. The baselines of the all-iterates rows run on every 100th
+(family loop) or 10th (``lax.scan``) row only and are scaled by the steps all rows would need
+(marked "estimated" in the note).
+
+Targets (issue 16, on 2 cores): every 10th iterate to :math:`n = 2000` in at most 30 s; all
+2000 iterates in at most 120 s; at least 5x faster than sequential recomputation.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from functools import partial
+
+import numpy as np
+
+from revsgd.bench_timing import BenchResult, relative_error
+
+__all__ = ["available", "bench_backward_digits", "workloads"]
+
+
+def available() -> bool:
+    """Whether JAX and scikit-learn can be imported."""
+    return all(importlib.util.find_spec(m) is not None for m in ("jax", "sklearn"))
+
+
+def _timed(fn):
+    start = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - start, value
+
+
+def _baselines(mlp, lr):
+    """The three sequential recomputations of ``y_t`` for the recorded ``steps``."""
+    import jax
+    import jax.numpy as jnp
+
+    model, family = mlp.model, mlp.model.step_family(lr)
+    with jax.enable_x64(True):
+        Xs = jnp.asarray(np.stack([model.batch(k)[0] for k in range(model.K)]))
+        ys = jnp.asarray(np.stack([model.batch(k)[1] for k in range(model.K)]))
+        grad = jax.grad(mlp.loss_fn)
+
+        def one(x, k):
+            return x - lr * grad(x, Xs[k], ys[k])
+
+        step = jax.jit(one)
+        scan = jax.jit(lambda x, ks: jax.lax.scan(lambda y, k: (one(y, k), None), x, ks)[0])
+
+    def family_loop(word, x0, steps):
+        rows = []
+        for t in steps:
+            y = x0
+            for k in word[:t][::-1]:
+                y = family.apply(int(k), y)
+            rows.append(y)
+        return np.array(rows)
+
+    def jit_loop(word, x0, steps):
+        with jax.enable_x64(True):
+            rows, start = [], jnp.asarray(x0)
+            for t in steps:
+                y = start
+                for k in word[:t][::-1]:
+                    y = step(y, int(k))
+                rows.append(np.asarray(y))
+        return np.array(rows)
+
+    def lax_scan(word, x0, steps):
+        with jax.enable_x64(True):
+            start = jnp.asarray(x0)
+            return np.array([np.asarray(scan(start, jnp.asarray(word[:t][::-1]))) if t else x0 for t in steps])
+
+    return {"family.apply loop": family_loop, "jit step loop": jit_loop, "lax.scan": lax_scan}
+
+
+_OURS: dict = {}
+
+
+def _ours(n, every, lr, seed):
+    """Our run of one size, timed once and shared by the rows of its baselines (compile warmed up)."""
+    key = (n, every, lr, seed)
+    if key not in _OURS:
+        from revsgd.models.digits_mlp import digits_mlp
+        from revsgd.theory import backward
+
+        mlp = digits_mlp(seed=seed)
+        family = mlp.model.step_family(lr)
+        word = np.random.default_rng([seed, 2]).integers(0, mlp.model.K, n)
+        steps = np.arange(0, n + 1, every)
+        m = 1
+        while m < 2 * steps.size:  # compile every batch size the wavefront will use
+            family.apply(np.zeros(m, dtype=np.int64), np.broadcast_to(mlp.x0, (m, mlp.x0.size)))
+            m *= 2
+        seconds, rows = _timed(lambda: backward(family, word, mlp.x0, record=steps))
+        _OURS.clear()  # keep one size only (the all-iterates rows hold n x d numbers)
+        _OURS[key] = (mlp, word, steps, seconds, rows)
+    return _OURS[key]
+
+
+def bench_backward_digits(*, n=2000, every=10, lr=0.5, baseline="jit step loop", estimate_stride=None,
+                          target_s=None, seed=0) -> BenchResult:
+    r"""Exact backward iterates of the digits MLP (64-32-10, 32 batches of 16) every ``every`` steps.
+
+    Args:
+        n: the steps; every: the recording stride (1: all iterates).
+        lr: the learning rate; seed: the start and the (i.i.d.) word.
+        baseline: one of ``"family.apply loop"``, ``"jit step loop"``, ``"lax.scan"``.
+        estimate_stride: if given, the baseline runs on every ``estimate_stride``-th recorded
+            row only and its time is scaled by the ratio of the steps (an estimate).
+        target_s: the time target of ours in seconds (None: none).
+
+    Returns:
+        a :class:`revsgd.bench_timing.BenchResult`: ratio ``baseline_s / ours_s``, target
+        ">= 5x" (and ``target_s``), met when both hold and the iterates agree to 1e-10.
+    """
+    mlp, word, steps, ours_s, ours = _ours(n, every, lr, seed)
+    base = _baselines(mlp, lr)[baseline]
+    base(word[:8], mlp.x0, np.array([0, 3]))  # compile
+    sub = slice(None) if estimate_stride is None else slice(None, None, estimate_stride)
+    base_s, theirs = _timed(lambda: base(word, mlp.x0, steps[sub]))
+    base_s *= float(steps.sum() / max(steps[sub].sum(), 1))
+    rel = relative_error(ours[sub], theirs)
+    ratio = base_s / ours_s
+    met = ratio >= 5 and rel <= 1e-10 and (target_s is None or ours_s <= target_s)
+    applications = int(steps.sum())
+    target = ">= 5x" + ("" if target_s is None else f", <= {target_s:g} s")
+    note = (f"{applications} gradient steps each; {ours_s / applications * 1e6:.1f} vs "
+            f"{base_s / applications * 1e6:.1f} us per step"
+            + ("" if estimate_stride is None else f"; baseline estimated from every {estimate_stride}th row"))
+    label = "all" if every == 1 else f"every {every}th"
+    return BenchResult(f"digits backward n={n}, {label}", ours_s, baseline, base_s, ratio, target, met, rel, note)
+
+
+def workloads(quick: bool) -> list:
+    """The digits rows as zero-argument callables (none without JAX or scikit-learn)."""
+    if not available():
+        return []
+    if quick:
+        return [partial(bench_backward_digits, n=200, every=10, baseline=b)
+                for b in ("family.apply loop", "jit step loop")]
+    return [partial(bench_backward_digits, n=2000, every=10, baseline=b, target_s=30.0)
+            for b in ("family.apply loop", "jit step loop", "lax.scan")] + [
+        partial(bench_backward_digits, n=2000, every=1, baseline="family.apply loop", estimate_stride=100,
+                target_s=120.0),
+        partial(bench_backward_digits, n=2000, every=1, baseline="lax.scan", estimate_stride=10, target_s=120.0)]
