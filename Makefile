@@ -15,7 +15,7 @@ venv: $(BIN)/activate
 	$(BIN)/python -m pip install --quiet ".[test]"
 
 reproduce: venv
-	$(BIN)/revsgd verify && $(BIN)/revsgd figures
+	$(BIN)/revsgd verify && $(BIN)/revsgd figures && $(BIN)/revsgd experiment digits --quick --quiet --out figures/out/digits --json figures/out/digits/digits.json
 
 test: venv
 	REVSGD_TEST_INSTALLED=1 HYPOTHESIS_PROFILE=$(HYPOTHESIS_PROFILE) $(BIN)/python -m pytest -q -n 2 tests
