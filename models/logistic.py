@@ -307,7 +307,11 @@ class Logistic:
                 "the logistic loss is not strongly convex (its curvature tends to 0 far "
                 "from the data), so no learning rate makes every step a global contraction"
             )
-        return LearningRateRange(0.0, 2.0 / float(self._smooth.max()))
+        L = float(self._smooth.max())
+        if not np.isfinite(2.0 / L):
+            raise ValueError(f"the smoothness bound max L_k = {L!r} is so small that 2/L overflows float64: "
+                             "rescale X or pass a larger l2")
+        return LearningRateRange(0.0, 2.0 / L)
 
     def contraction_factor(self, lr) -> float:
         r"""The certified :math:`\max_k \max(|1 - h\mu|, |1 - hL_k|)` (C4)."""

@@ -218,7 +218,10 @@ class Quadratic:
                 f"round-off 16 d eps ||H_{k}||_2 of 0): no learning rate makes every step a contraction"
             )
         _, L = self.curvature_bounds()
-        return LearningRateRange(0.0, 2.0 / L)
+        high = 2.0 / L
+        if not np.isfinite(high):
+            raise ValueError(f"the largest batch curvature L = {L!r} is so small that 2/L overflows float64: rescale H")
+        return LearningRateRange(0.0, high)
 
     def step_family(self, lr) -> AffineFamily:
         r"""The gradient steps :math:`T_k(x) = (I - h H_k) x + h q_k` as an AffineFamily.

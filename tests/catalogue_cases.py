@@ -33,7 +33,9 @@ from revsgd.theory import (AffineFamily, ContractionCertificate, FunctionOracle,
                            sample_backward_ensemble, sample_forward_ensemble, sample_indices,
                            sample_stationary, sample_word_array, sliced_wasserstein,
                            stationary_moments, steps_for_tolerance, stream_forward_ensemble,
-                           uniform_cdf, wasserstein_1d)
+                           stationarity_controls, uniform_cdf, wasserstein_1d)
+from revsgd.theory.orders import palindromic_word
+from revsgd.theory.windows import block_word
 
 HUGE = 10**400
 FAM = AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]])
@@ -289,6 +291,9 @@ CASES = [
     ("cantor_cdf complex", lambda: cantor_cdf(0.5j), TypeError, r"\bx\b"),
     ("cantor_cdf NaN", lambda: cantor_cdf(np.nan), ValueError, r"\bx\b"),
     ("uniform_cdf a > b", lambda: uniform_cdf(0.5, a=1.0, b=0.0), ValueError, r"\ba\b|\bb\b"),
+    ("uniform_cdf a complex", lambda: uniform_cdf(0.5, a=1j), TypeError, r"\ba\b"),
+    ("ks_one_sample cdf NaN", lambda: ks_one_sample([0.1, 0.5], lambda t: t * np.nan), ValueError, r"cdf"),
+    ("ks_one_sample cdf scalar", lambda: ks_one_sample([0.1, 0.5], lambda t: 0.5), ValueError, r"cdf"),
     ("arcsine_cdf complex", lambda: arcsine_cdf([0.5j]), TypeError, r"\bx\b"),
     # -- fits ----------------------------------------------------------------------------------
     ("linear_fit lengths differ", lambda: linear_fit([1.0, 2.0, 3.0], [1.0, 2.0]), ValueError, r"\by\b|\bx\b"),
@@ -298,6 +303,7 @@ CASES = [
     ("log_log_slope h zero", lambda: log_log_slope([0.0, 0.2, 0.4], [1.0, 1.0, 2.0]), ValueError, r"\bh\b"),
     ("log_linear_slope negative values", lambda: log_linear_slope([1, 2, 3], [1.0, -1.0, 1.0]), ValueError, r"values"),
     ("fit_polynomial cov wrong shape", lambda: fit_polynomial([0.1, 0.2, 0.3], [1.0, 2.0, 3.0], np.eye(2), [0, 1]), ValueError, r"cov"),
+    ("stationarity_controls object", lambda: stationarity_controls(object(), [[0.0]], [0.0]), TypeError, r"family"),
     ("control_variate_mean shapes", lambda: control_variate_mean(np.zeros(5), np.zeros((4, 2))), ValueError, r"controls"),
     # -- bracket correction --------------------------------------------------------------------
     ("bracket_sum object", lambda: bracket_sum(object(), [0, 1], X0), TypeError, r"oracle"),
@@ -320,11 +326,16 @@ CASES = [
     ("gradient_steps grad wrong shape", lambda: gradient_steps(lambda k, x: np.zeros(2), 0.1, K=2, dim=1), ValueError, r"grad"),
     ("gradient_steps grad NaN", lambda: gradient_steps(lambda k, x: x * np.nan, 0.1, K=2, dim=1), ValueError, r"grad"),
     ("gradient_steps divergence", lambda: forward(gradient_steps(lambda k, x: x, 3.0, K=2, dim=1, smoothness=1.0, strong_convexity=1.0), [0] * 2000, [1.0]), ValueError, r"non-finite.*lr"),
+    ("FunctionOracle gradient k out of range", lambda: FunctionOracle(lambda k, x: x, K=1, dim=1).gradient(5, [1.0]), ValueError, r"\bk\b"),
+    ("FunctionOracle hvp x complex", lambda: FunctionOracle(lambda k, x: x, K=1, dim=1, hvp=lambda k, x, v: v).hvp(0, [1j], [1.0]), TypeError, r"\bx\b"),
     ("FunctionOracle K True", lambda: FunctionOracle(lambda k, x: x, K=True, dim=1), TypeError, r"\bK\b"),
     ("GradientSteps object", lambda: GradientSteps(object(), 0.1), TypeError, r"oracle"),
     ("GradientSteps oracle K 2.0", lambda: GradientSteps(type("O", (), {"K": 2.0, "dim": 1, "gradient": lambda self, k, x: x})(), 0.1), TypeError, r"K"),
     ("GradientSteps lr nan", lambda: GradientSteps(TwoOracle(), np.nan), ValueError, r"\blr\b"),
     # -- iteration orders --------------------------------------------------------------------------
+    ("palindromic_word ragged", lambda: palindromic_word([[0, 1], [1]]), ValueError, r"perms"),
+    ("palindromic_word float", lambda: palindromic_word([[0.5, 1.0]]), TypeError, r"perms"),
+    ("block_word n beyond the word", lambda: block_word([0, 1], 5, 2), ValueError, r"\bn\b"),
     ("orders.moving_window 0", lambda: orders.moving_window(0), ValueError, r"window"),
     ("orders.block_backward tol 0", lambda: orders.block_backward(2, tol=0.0), ValueError, r"tol"),
     ("Order.sample n_epochs -1", lambda: orders.iid_forward().sample(FAM, -1, X0), ValueError, r"n_epochs"),
@@ -336,6 +347,8 @@ CASES = [
     ("Quadratic c wrong shape", lambda: Quadratic(np.ones((2, 1, 1)), np.zeros((2, 2))), ValueError, r"\bc\b"),
     ("Quadratic probs 1.4", lambda: Quadratic(np.ones((2, 1, 1)), np.zeros((2, 1)), probs=[0.7, 0.7]), ValueError, r"probs"),
     ("Quadratic lr 1e300 overflow", lambda: Quadratic(np.full((1, 1, 1), 1e10), [[1e10]]).step_family(1e300), ValueError, r"\blr\b"),
+    ("Quadratic tiny curvature range", lambda: Quadratic(np.full((1, 1, 1), 1e-320), [[0.0]]).contractive_lr_range(), ValueError, r"\bL\b"),
+    ("Logistic tiny l2 range", lambda: Logistic(np.zeros((2, 1)), [0, 1], 1, 1e-320).contractive_lr_range(), ValueError, r"l2"),
     ("Quadratic contraction_factor lr True", lambda: Q.contraction_factor(True), TypeError, r"\blr\b"),
     ("Quadratic gradient k float", lambda: Q.gradient(0.5, [0.0]), TypeError, r"\bk\b"),
     ("Quadratic gradient k out of range", lambda: Q.gradient(5, [0.0]), ValueError, r"\bk\b"),

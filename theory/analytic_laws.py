@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from revsgd.theory._validate import as_finite_array
+from revsgd.theory._validate import as_finite_array, as_real
 
 __all__ = ["arcsine_cdf", "cantor_cdf", "uniform_cdf"]
 
@@ -95,6 +95,7 @@ def uniform_cdf(x, a=0.0, b=1.0) -> np.ndarray:
         array([0.  , 0.5 , 0.75, 1.  ])
     """
     x = as_finite_array(x, "x")
+    a, b = as_real(a, "a"), as_real(b, "b")
     if not float(a) < float(b):
         raise ValueError(f"need a < b for a uniform law on [a, b], got a = {a}, b = {b}")
     return np.clip((x - a) / (b - a), 0.0, 1.0)

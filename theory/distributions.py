@@ -31,7 +31,7 @@ import numpy as np
 import scipy.spatial.distance
 import scipy.stats
 
-from revsgd.theory._validate import as_finite_array, as_generator, as_positive_int
+from revsgd.theory._validate import _as_numeric, as_finite_array, as_generator, as_positive_int
 from revsgd.theory.memory import check_allocation
 
 __all__ = ["TestResult", "energy_test", "ks_one_sample", "ks_two_sample", "sliced_wasserstein", "wasserstein_1d"]
@@ -248,7 +248,8 @@ def ks_one_sample(x, cdf) -> TestResult:
 
     Raises:
         TypeError: non-numeric ``x`` or a ``cdf`` that is not callable.
-        ValueError: non-finite entries, or ``x`` empty or not 1-D.
+        ValueError: non-finite entries, ``x`` empty or not 1-D, or a ``cdf`` that does not
+            return finite values in [0, 1] of the shape of ``x``.
 
     Example:
         >>> from revsgd.theory.analytic_laws import uniform_cdf
@@ -262,6 +263,11 @@ def ks_one_sample(x, cdf) -> TestResult:
         raise ValueError(f"x must be a non-empty 1-D sample, got shape {x.shape}")
     if not callable(cdf):
         raise TypeError(f"cdf must be callable, got {type(cdf).__name__}")
+    F = _as_numeric(cdf(x), "cdf(x)")
+    if F.shape != x.shape or not np.all(np.isfinite(F)) or F.min() < 0 or F.max() > 1:
+        raise ValueError(f"cdf(x) must return finite values in [0, 1] of the shape of x, {x.shape}; got "
+                         f"shape {F.shape}, {int(np.sum(~np.isfinite(F)))} NaN/inf and {int(np.sum((F < 0) | (F > 1)))} "
+                         "values outside [0, 1]")
     r = scipy.stats.kstest(x, cdf)
     return TestResult(float(r.statistic), float(r.pvalue), {})
 

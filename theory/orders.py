@@ -123,9 +123,14 @@ def palindromic_word(perms) -> np.ndarray:
         >>> palindromic_word([[2, 0, 1]]).tolist()
         [2, 0, 1, 1, 0, 2]
     """
-    arr = np.asarray(perms)
+    try:
+        arr = np.asarray(perms)
+    except ValueError as exc:
+        raise ValueError(f"perms must have shape (epochs, K), got a ragged {type(perms).__name__}") from exc
     if arr.ndim != 2:
         raise ValueError(f"perms must have shape (epochs, K), got shape {arr.shape}")
+    if arr.size and (arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer)):
+        raise TypeError(f"perms must hold integer map indices, got dtype {arr.dtype}")
     return np.concatenate([arr, arr[:, ::-1]], axis=1).reshape(-1).astype(np.int64)
 
 

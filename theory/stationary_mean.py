@@ -42,6 +42,7 @@ import numpy as np
 from revsgd.theory._validate import as_finite_array, as_positive_int
 from revsgd.theory.contraction import certify
 from revsgd.theory.ensemble import forward_ensemble, sample_word_array
+from revsgd.theory.interfaces import check_family
 
 __all__ = [
     "StationaryMeans",
@@ -80,6 +81,7 @@ def stationarity_controls(family, x, center) -> tuple[np.ndarray, np.ndarray]:
         >>> controls.tolist()  # D_1 = 2 - x/2; D_2 = 1 - 3 (x - 4)^2 / 4
         [[0.0, 1.0], [-1.0, -2.0]]
     """
+    check_family(family)
     x = as_finite_array(x, "x", ndim=2)
     center = as_finite_array(center, "center", shape=(family.dim,))
     if x.shape[1] != family.dim:

@@ -37,8 +37,9 @@ import numbers
 
 import numpy as np
 
-from revsgd.theory._validate import as_positive_int
+from revsgd.theory._validate import as_finite_array, as_positive_int
 from revsgd.theory.family import GradientSteps
+from revsgd.theory.interfaces import _map_args
 
 __all__ = ["FunctionOracle", "gradient_steps"]
 
@@ -136,11 +137,17 @@ class FunctionOracle:
         return batch.shape == rows.shape and bool(np.all(np.abs(batch - rows) <= 1e-12 * scale))
 
     def gradient(self, k, x) -> np.ndarray:
-        r""":math:`\nabla L_k(x)`: one point (int ``k``, ``x`` of shape ``(dim,)``) or rows (``(m,)``, ``(m, dim)``)."""
-        x = np.asarray(x, dtype=float)
-        if np.ndim(k) == 0:
+        r""":math:`\nabla L_k(x)`: one point (int ``k``, ``x`` of shape ``(dim,)``) or rows (``(m,)``, ``(m, dim)``).
+
+        ``k`` and ``x`` are validated (range, shape, finiteness; named) before ``grad`` is called.
+        """
+        k, x, single = _map_args(k, x, self.K, self.dim)
+        if single:
             return self._row(k, x)
-        k = np.asarray(k)
+        return self.unchecked_gradient(k, x)
+
+    def unchecked_gradient(self, k, x) -> np.ndarray:
+        r"""Rows :math:`\nabla L_{k_i}(x_i)` for validated int64 ``k`` ``(m,)`` and finite ``x`` ``(m, dim)``."""
         if self.vectorized:
             return _check_rows(self._grad(k, x), x.shape, "grad(ks, X)")
         return np.stack([self._row(kk, xx) for kk, xx in zip(k, x)]) if k.size else np.empty((0, self.dim))
@@ -153,8 +160,9 @@ class FunctionOracle:
         """
         if self._hvp is None:
             raise ValueError("hvp is not available: pass hvp=hvp(k, x, v) to gradient_steps")
-        x, v = np.asarray(x, dtype=float), np.asarray(v, dtype=float)
-        if np.ndim(k) == 0:
+        k, x, single = _map_args(k, x, self.K, self.dim)
+        v = as_finite_array(v, "v", shape=x.shape)
+        if single:
             return _check_rows(self._hvp(int(k), x, v), (self.dim,), f"hvp(k, x, v) for k = {int(k)}")
         return np.stack([_check_rows(self._hvp(int(kk), xx, vv), (self.dim,), "hvp(k, x, v)")
                          for kk, xx, vv in zip(np.asarray(k), x, v)])

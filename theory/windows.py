@@ -210,9 +210,11 @@ def block_word(word, n, window) -> np.ndarray:
         >>> block_word([0, 1, 2, 3, 4], 5, 2).tolist()
         [4, 2, 3, 0, 1]
     """
-    word = np.asarray(word)
     w = as_positive_int(window, "window")
     n = as_nonnegative_int(n, "n")
+    word = as_index_array(word, "word", np.iinfo(np.int64).max)
+    if n > word.size:
+        raise ValueError(f"n must be at most len(word) = {word.size}, got {n}")
     if n == 0:
         return word[:0].copy()
     return word[_block_positions(np.array([n]), w).at(np.array([0]), np.arange(n))]
