@@ -11,13 +11,14 @@ same steps one at a time, recomputing each recorded :math:`y_t` from :math:`x_0`
   toolkit would write without the wavefront;
 * ``jit step loop``: one ``jax.jit`` step :math:`x - h \nabla L_k(x)` of the same loss, device
   arrays, a Python loop over the steps;
-* ``lax.scan``: each recomputation one compiled ``lax.scan`` (no Python per step).
+* ``lax.fori_loop``: each recomputation one call of a compiled loop whose trip count is an
+  argument (compiled once, no Python per step).
 
 Each row checks that both give the same iterates (relative difference, round-off level) and
 reports ``baseline_s / ours_s``. Timing: one run each after a warm-up that compiles every batch
 size (a full warm-up run would double the minutes these take); our run of one size is shared
 by the rows of its baselines. The baselines of the all-iterates rows run on every 100th
-(family loop) or 10th (``lax.scan``) row only and are scaled by the steps all rows would need
+(family loop) or 10th (``lax.fori_loop``) row only and are scaled by the steps all rows would need
 (marked "estimated" in the note).
 
 Targets (issue 16, on 2 cores): every 10th iterate to :math:`n = 2000` in at most 30 s; all
@@ -63,7 +64,11 @@ def _baselines(mlp, lr):
             return x - lr * grad(x, Xs[k], ys[k])
 
         step = jax.jit(one)
-        scan = jax.jit(lambda x, ks: jax.lax.scan(lambda y, k: (one(y, k), None), x, ks)[0])
+
+        def composed(x, word, t):  # y_t: the letters word[t-1], ..., word[0] in turn, t traced
+            return jax.lax.fori_loop(0, t, lambda i, y: one(y, word[t - 1 - i]), x)
+
+        loop = jax.jit(composed)  # one compilation for every t (a while loop with a traced trip count)
 
     def family_loop(word, x0, steps):
         rows = []
@@ -84,12 +89,12 @@ def _baselines(mlp, lr):
                 rows.append(np.asarray(y))
         return np.array(rows)
 
-    def lax_scan(word, x0, steps):
+    def compiled_loop(word, x0, steps):
         with jax.enable_x64(True):
-            start = jnp.asarray(x0)
-            return np.array([np.asarray(scan(start, jnp.asarray(word[:t][::-1]))) if t else x0 for t in steps])
+            start, letters = jnp.asarray(x0), jnp.asarray(word)
+            return np.array([np.asarray(loop(start, letters, int(t))) for t in steps])
 
-    return {"family.apply loop": family_loop, "jit step loop": jit_loop, "lax.scan": lax_scan}
+    return {"family.apply loop": family_loop, "jit step loop": jit_loop, "lax.fori_loop": compiled_loop}
 
 
 _OURS: dict = {}
@@ -123,7 +128,7 @@ def bench_backward_digits(*, n=2000, every=10, lr=0.5, baseline="jit step loop",
     Args:
         n: the steps; every: the recording stride (1: all iterates).
         lr: the learning rate; seed: the start and the (i.i.d.) word.
-        baseline: one of ``"family.apply loop"``, ``"jit step loop"``, ``"lax.scan"``.
+        baseline: one of ``"family.apply loop"``, ``"jit step loop"``, ``"lax.fori_loop"``.
         estimate_stride: if given, the baseline runs on every ``estimate_stride``-th recorded
             row only and its time is scaled by the ratio of the steps (an estimate).
         target_s: the time target of ours in seconds (None: none).
@@ -158,7 +163,8 @@ def workloads(quick: bool) -> list:
         return [partial(bench_backward_digits, n=200, every=10, baseline=b)
                 for b in ("family.apply loop", "jit step loop")]
     return [partial(bench_backward_digits, n=2000, every=10, baseline=b, target_s=30.0)
-            for b in ("family.apply loop", "jit step loop", "lax.scan")] + [
+            for b in ("family.apply loop", "jit step loop", "lax.fori_loop")] + [
         partial(bench_backward_digits, n=2000, every=1, baseline="family.apply loop", estimate_stride=100,
                 target_s=120.0),
-        partial(bench_backward_digits, n=2000, every=1, baseline="lax.scan", estimate_stride=10, target_s=120.0)]
+        partial(bench_backward_digits, n=2000, every=1, baseline="lax.fori_loop", estimate_stride=10,
+                target_s=120.0)]
