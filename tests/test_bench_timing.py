@@ -10,7 +10,8 @@ import pytest
 
 from revsgd.bench_timing import BenchResult, median_time, paired_times, relative_error
 
-BENCH_MODULES = ("bench", "bench_timing", "bench_trajectories", "bench_stationary", "bench_jax")
+LEAVES = ("bench_trajectories", "bench_stationary", "bench_jax", "bench_digits", "bench_sweep")
+BENCH_MODULES = ("bench", "bench_timing", *LEAVES)
 
 
 def imported_bench_modules(name: str) -> set:
@@ -30,9 +31,9 @@ def imported_bench_modules(name: str) -> set:
 def test_bench_imports_form_a_tree():
     graph = {name: imported_bench_modules(name) for name in BENCH_MODULES}
     assert graph["bench_timing"] == set()
-    for leaf in ("bench_trajectories", "bench_stationary", "bench_jax"):
+    for leaf in LEAVES:
         assert graph[leaf] == {"bench_timing"}, (leaf, graph[leaf])
-    assert graph["bench"] == {"bench_timing", "bench_trajectories", "bench_stationary", "bench_jax"}
+    assert graph["bench"] == {"bench_timing", *LEAVES}
 
 
 def test_bench_keeps_the_names_the_command_line_uses():

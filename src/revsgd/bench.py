@@ -6,7 +6,8 @@ both), checks that both give the same answer, and reports ``ratio = baseline_s /
 against a target. Benchmarks are not tests: the tests check agreement, never speed.
 Workloads live in :mod:`revsgd.bench_trajectories`, :mod:`revsgd.bench_stationary` and
 :mod:`revsgd.bench_jax` (the JAX baseline, only when JAX is installed), :mod:`revsgd.bench_digits`
-(exact backward SGD on the digits MLP, with JAX and scikit-learn); what they share
+(exact backward SGD on the digits MLP, with JAX and scikit-learn) and :mod:`revsgd.bench_sweep`
+(Dask sweeps: 2 against 1 local workers, scheduler overhead); what they share
 (:class:`BenchResult`, paired timing) lives in :mod:`revsgd.bench_timing`, so the imports form
 a tree. Random families come from :mod:`revsgd.theory.instances`.
 """
@@ -38,10 +39,10 @@ def workloads(quick: bool = False) -> list[Callable[[], BenchResult]]:
     """
     # imported here, not at the top: ``revsgd bench`` refuses bad arguments before numpy-scale
     # imports (the workload modules import revsgd.theory, which imports scipy)
-    from revsgd import bench_digits, bench_jax, bench_stationary, bench_trajectories
+    from revsgd import bench_digits, bench_jax, bench_stationary, bench_sweep, bench_trajectories
 
     return (bench_trajectories.workloads(quick) + bench_stationary.workloads(quick)
-            + bench_jax.workloads(quick) + bench_digits.workloads(quick))
+            + bench_jax.workloads(quick) + bench_digits.workloads(quick) + bench_sweep.workloads(quick))
 
 
 def run_benchmarks(quick: bool = False,
