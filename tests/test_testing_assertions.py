@@ -15,9 +15,6 @@ from revsgd.testing.assertions import (
 from revsgd.theory import AffineFamily, backward, forward, gradient_steps, stationary_moments
 from revsgd.theory.reference import backward_naive
 
-RNG = np.random.default_rng(0)
-
-
 def _contraction(d=3, K=4, rho=0.9, seed=0):
     g = np.random.default_rng(seed)
     A = g.standard_normal((K, d, d))
@@ -57,8 +54,9 @@ class FirstIndexApply:
 
 
 def test_lipschitz_passes_and_rejects_an_understated_constant():
+    rng = np.random.default_rng(1)  # its own stream: the draws do not depend on test order
     fam = _contraction()
-    pts = RNG.standard_normal((12, 3))
+    pts = rng.standard_normal((12, 3))
     assert_lipschitz(fam, pts)
     with pytest.raises(AssertionError, match=r"map \d is not 0.5-Lipschitz.*points\[\d+\]"):
         assert_lipschitz(fam, pts, lipschitz=0.5)
@@ -72,15 +70,17 @@ def test_lipschitz_in_dimension_one_and_for_gradient_steps():
 
 
 def test_cauchy_bound_passes_and_rejects_an_understated_certificate():
-    fam, word, x0 = _contraction(), RNG.integers(0, 4, 80), RNG.standard_normal(3)
+    rng = np.random.default_rng(2)  # its own stream: the draws do not depend on test order
+    fam, word, x0 = _contraction(), rng.integers(0, 4, 80), rng.standard_normal(3)
     assert_cauchy_bound(fam, word, x0)
     with pytest.raises(AssertionError, match=r"C1 fails first at n = \d+"):
         assert_cauchy_bound(Understated(fam, 0.3), word, x0)
 
 
 def test_limit_independent_of_start_passes_and_rejects_an_understated_certificate():
-    fam, word = _contraction(), RNG.integers(0, 4, 60)
-    x0, x1 = RNG.standard_normal(3), RNG.standard_normal(3)
+    rng = np.random.default_rng(3)  # its own stream: the draws do not depend on test order
+    fam, word = _contraction(), rng.integers(0, 4, 60)
+    x0, x1 = rng.standard_normal(3), rng.standard_normal(3)
     assert_limit_independent_of_start(fam, word, x0, x1)
     with pytest.raises(AssertionError, match="depend on the start at n = "):
         assert_limit_independent_of_start(Understated(fam, 0.3), word, x0, x1)
@@ -108,8 +108,9 @@ def test_same_law_passes_and_rejects_a_batched_apply_that_ignores_the_row_index(
 
 
 def test_stationary_moments_passes_and_rejects_the_first_order_lyapunov_approximation():
-    X = RNG.standard_normal((32, 2))
-    y = X @ np.array([1.0, -1.0]) + 0.5 * RNG.standard_normal(32)
+    rng = np.random.default_rng(4)  # its own stream: the draws do not depend on test order
+    X = rng.standard_normal((32, 2))
+    y = X @ np.array([1.0, -1.0]) + 0.5 * rng.standard_normal(32)
     model = LeastSquares(X, y, batch_size=4, rng=0)
     lr = 0.8 * model.contractive_lr_range().high
     fam = model.step_family(lr)
@@ -123,7 +124,9 @@ def test_stationary_moments_passes_and_rejects_the_first_order_lyapunov_approxim
 
 
 def test_backward_matches_accepts_the_naive_reference_and_rejects_forward_and_off_by_one():
-    fam, word, x0 = _contraction(d=1), RNG.integers(0, 4, 40), RNG.standard_normal(1)
+    rng = np.random.default_rng(5)  # its own stream: the draws do not depend on test order
+    fam, word, x0 = _contraction(d=1), rng.integers(0, 4, 40), rng.standard_normal(1)
+    word[:2] = (0, 1)  # two different first maps: forward and backward first differ at n = 2
     assert_backward_matches(lambda f, w, x: backward_naive(f, w, x), fam, word, x0)
     with pytest.raises(AssertionError, match=r"differs from backward SGD first at n = 2"):
         assert_backward_matches(forward, fam, word, x0)
