@@ -48,6 +48,7 @@ import numpy as np
 
 from revsgd.models._batches import partition_rows
 from revsgd.models._jax_inputs import data_arrays, param_layout
+from revsgd.models.jax_wavefront import JaxSteps
 from revsgd.models.local_curvature import extreme_eigenvalues, local_certificate
 from revsgd.models.protocol import batch_args, batch_index
 from revsgd.theory._validate import as_finite_array, describe
@@ -335,13 +336,14 @@ class JaxModel:
         r"""The gradient steps :math:`T_k(x) = x - h\nabla L_k(x)`, a :class:`revsgd.theory.GradientSteps`.
 
         Its batched ``apply`` is one jitted, vmapped gradient call (module docstring) and one
-        numpy update; ``lipschitz()`` refuses (no global curvature bounds: see
+        numpy update; exact backward rows run as compiled JAX
+        (:class:`revsgd.models.jax_wavefront.JaxSteps`); ``lipschitz()`` refuses (no global curvature bounds: see
         :meth:`local_certificate`).
 
         Raises:
             TypeError, ValueError: a non-real or non-positive ``lr``.
         """
-        return GradientSteps(self, lr, self.probs)
+        return JaxSteps(self, lr, self.probs)
 
     # -- local curvature (measured, not proved) --------------------------------------------
     @_in_x64

@@ -24,7 +24,11 @@ interpreter steps instead of :math:`n`). For a general family the exact trajecto
 :math:`n(n+1)/2` map applications; they are done by the wavefront of
 :mod:`revsgd.theory.engine` (row :math:`t` applies :math:`\xi_{t-s}` at level :math:`s`, one
 batched ``apply`` per level). :func:`backward_certified` stops the depth once the bound of
-C1 is below a tolerance.
+C1 is below a tolerance. A family may offer a faster exact path, the optional method
+``backward_rows(word, x0, steps)`` returning the ``(len(steps), d)`` rows :math:`y_t` (validated
+inputs, ``steps`` in any order): :func:`backward`, :func:`backward_at` and
+:func:`backward_certified` use it when present (a JaxModel's steps run the whole wavefront as
+compiled JAX, :mod:`revsgd.models.jax_wavefront`).
 
 Memory: ``record=range(0, n + 1, k)`` keeps only the iterates at steps
 :math:`0, k, 2k, \dots`; :func:`forward_last` and :func:`backward_last` keep only
@@ -126,6 +130,10 @@ def backward_positions(steps) -> Positions:
 
 
 def _backward_rows(family, word, x0, steps) -> np.ndarray:
+    """Rows :math:`y_t`, :math:`t \\in` ``steps``: the family's ``backward_rows`` hook if it has one, else the wavefront."""
+    hook = getattr(family, "backward_rows", None)
+    if hook is not None:
+        return np.asarray(hook(word, x0, steps), dtype=float)
     starts = np.broadcast_to(x0, (steps.size, family.dim))
     return wavefront(family, word, starts, backward_positions(steps))[0]
 

@@ -3,10 +3,15 @@ r"""Exact backward SGD on the digits MLP: the toolkit's wavefront against sequen
 The backward iterates :math:`y_t = T_{\xi_1} \circ \dots \circ T_{\xi_t}(x_0)` of a non-affine
 family cannot be updated from :math:`y_{t-1}`: each recorded :math:`t` costs :math:`t` gradient
 steps, :math:`\sum_t t` in all (about :math:`n^2/(2k)` with every :math:`k`-th step recorded,
-:math:`n(n+1)/2` for all of them). The wavefront (:func:`revsgd.theory.backward` with
-``record``) spends exactly those steps, one batched ``apply`` per depth; the baselines spend the
-same steps one at a time, recomputing each recorded :math:`y_t` from :math:`x_0`:
+:math:`n(n+1)/2` for all of them). Ours is :func:`revsgd.theory.backward` with ``record``: on a
+JaxModel's steps it runs the compiled wavefront of :mod:`revsgd.models.jax_wavefront` (rows
+aligned on a common last level, so that all active rows apply one map per level; blocks of 8
+rows, each one compiled ``lax.fori_loop``, on two threads), those steps and the masked levels
+of each block. The baselines spend the same steps, recomputing each recorded :math:`y_t` from
+:math:`x_0` one step at a time, or (the first) level by level:
 
+* ``level-by-level wavefront``: the toolkit's generic wavefront
+  (:func:`revsgd.theory.engine.wavefront`), one batched, jitted ``apply`` per level from Python;
 * ``family.apply loop``: the family's own (jitted) map in a Python loop, what a user of the
   toolkit would write without the wavefront;
 * ``jit step loop``: one ``jax.jit`` step :math:`x - h \nabla L_k(x)` of the same loss, device
@@ -15,11 +20,11 @@ same steps one at a time, recomputing each recorded :math:`y_t` from :math:`x_0`
   argument (compiled once, no Python per step).
 
 Each row checks that both give the same iterates (relative difference, round-off level) and
-reports ``baseline_s / ours_s``. Timing: one run each after a warm-up that compiles every batch
-size (a full warm-up run would double the minutes these take); our run of one size is shared
-by the rows of its baselines. The baselines of the all-iterates rows run on every 100th
-(family loop) or 10th (``lax.fori_loop``) row only and are scaled by the steps all rows would need
-(marked "estimated" in the note).
+reports ``baseline_s / ours_s``. Timing: one run each after a warm-up that compiles (a full
+warm-up run would double the minutes these take); our run of one size is shared by the rows of
+its baselines. The baselines of the all-iterates rows run on every 100th (loops in Python) or
+10th (``lax.fori_loop``) row only and are scaled by the steps all rows would need (marked
+"estimated" in the note).
 
 Targets (issue 16, on 2 cores): every 10th iterate to :math:`n = 2000` in at most 30 s; all
 2000 iterates in at most 120 s; at least 5x faster than sequential recomputation.
@@ -54,6 +59,9 @@ def _baselines(mlp, lr):
     import jax
     import jax.numpy as jnp
 
+    from revsgd.theory.engine import wavefront
+    from revsgd.theory.iterate import backward_positions
+
     model, family = mlp.model, mlp.model.step_family(lr)
     with jax.enable_x64(True):
         Xs = jnp.asarray(np.stack([model.batch(k)[0] for k in range(model.K)]))
@@ -69,6 +77,10 @@ def _baselines(mlp, lr):
             return jax.lax.fori_loop(0, t, lambda i, y: one(y, word[t - 1 - i]), x)
 
         loop = jax.jit(composed)  # one compilation for every t (a while loop with a traced trip count)
+
+    def level_wavefront(word, x0, steps):
+        starts = np.broadcast_to(x0, (steps.size, x0.size))
+        return wavefront(family, word, starts, backward_positions(steps))[0]
 
     def family_loop(word, x0, steps):
         rows = []
@@ -94,7 +106,8 @@ def _baselines(mlp, lr):
             start, letters = jnp.asarray(x0), jnp.asarray(word)
             return np.array([np.asarray(loop(start, letters, int(t))) for t in steps])
 
-    return {"family.apply loop": family_loop, "jit step loop": jit_loop, "lax.fori_loop": compiled_loop}
+    return {"level-by-level wavefront": level_wavefront, "family.apply loop": family_loop,
+            "jit step loop": jit_loop, "lax.fori_loop": compiled_loop}
 
 
 _OURS: dict = {}
@@ -111,10 +124,7 @@ def _ours(n, every, lr, seed):
         family = mlp.model.step_family(lr)
         word = np.random.default_rng([seed, 2]).integers(0, mlp.model.K, n)
         steps = np.arange(0, n + 1, every)
-        m = 1
-        while m < 2 * steps.size:  # compile every batch size the wavefront will use
-            family.apply(np.zeros(m, dtype=np.int64), np.broadcast_to(mlp.x0, (m, mlp.x0.size)))
-            m *= 2
+        backward(family, word, mlp.x0, record=[0, n])  # compile (the shapes of this word length)
         seconds, rows = _timed(lambda: backward(family, word, mlp.x0, record=steps))
         _OURS.clear()  # keep one size only (the all-iterates rows hold n x d numbers)
         _OURS[key] = (mlp, word, steps, seconds, rows)
@@ -128,7 +138,8 @@ def bench_backward_digits(*, n=2000, every=10, lr=0.5, baseline="jit step loop",
     Args:
         n: the steps; every: the recording stride (1: all iterates).
         lr: the learning rate; seed: the start and the (i.i.d.) word.
-        baseline: one of ``"family.apply loop"``, ``"jit step loop"``, ``"lax.fori_loop"``.
+        baseline: one of ``"level-by-level wavefront"``, ``"family.apply loop"``, ``"jit step loop"``,
+            ``"lax.fori_loop"``.
         estimate_stride: if given, the baseline runs on every ``estimate_stride``-th recorded
             row only and its time is scaled by the ratio of the steps (an estimate).
         target_s: the time target of ours in seconds (None: none).
@@ -139,7 +150,12 @@ def bench_backward_digits(*, n=2000, every=10, lr=0.5, baseline="jit step loop",
     """
     mlp, word, steps, ours_s, ours = _ours(n, every, lr, seed)
     base = _baselines(mlp, lr)[baseline]
-    base(word[:8], mlp.x0, np.array([0, 3]))  # compile
+    if baseline == "level-by-level wavefront":  # compile every bucket of batch sizes it will use
+        family, m = mlp.model.step_family(lr), 1
+        while m < 2 * steps.size:
+            family.apply(np.zeros(m, dtype=np.int64), np.broadcast_to(mlp.x0, (m, mlp.x0.size)))
+            m *= 2
+    base(word, mlp.x0, np.array([0, 3]))  # compile (on the whole word: its shape is the compiled one)
     sub = slice(None) if estimate_stride is None else slice(None, None, estimate_stride)
     base_s, theirs = _timed(lambda: base(word, mlp.x0, steps[sub]))
     base_s *= float(steps.sum() / max(steps[sub].sum(), 1))
@@ -161,10 +177,10 @@ def workloads(quick: bool) -> list:
         return []
     if quick:
         return [partial(bench_backward_digits, n=200, every=10, baseline=b)
-                for b in ("family.apply loop", "jit step loop")]
+                for b in ("level-by-level wavefront", "jit step loop", "lax.fori_loop")]
     return [partial(bench_backward_digits, n=2000, every=10, baseline=b, target_s=30.0)
-            for b in ("family.apply loop", "jit step loop", "lax.fori_loop")] + [
-        partial(bench_backward_digits, n=2000, every=1, baseline="family.apply loop", estimate_stride=100,
+            for b in ("level-by-level wavefront", "family.apply loop", "jit step loop", "lax.fori_loop")] + [
+        partial(bench_backward_digits, n=2000, every=1, baseline="jit step loop", estimate_stride=100,
                 target_s=120.0),
         partial(bench_backward_digits, n=2000, every=1, baseline="lax.fori_loop", estimate_stride=10,
                 target_s=120.0)]

@@ -96,11 +96,17 @@ def test_no_recompilation_across_wavefront_sizes(mlp):
     model, params = mlp
     fam, x0 = model.step_family(LR), model.ravel(params)
     word = np.random.default_rng(4).integers(0, model.K, 40)
+    from revsgd.theory.engine import wavefront  # the level-by-level path (backward uses the compiled hook)
+    from revsgd.theory.iterate import backward_positions
+
+    def level_by_level(w):
+        return wavefront(fam, w, np.tile(x0, (w.size + 1, 1)), backward_positions(np.arange(w.size + 1)))
+
     TRACES[0] = 0
-    backward(fam, word, x0)  # wavefront sizes 40, 39, ..., 1
+    level_by_level(word)  # wavefront sizes 40, 39, ..., 1
     first = TRACES[0]
     assert first <= 7, first  # one trace per bucket 1, 2, 4, ..., 64 at most
-    backward(fam, word[:33], x0)  # other sizes, the same buckets
+    level_by_level(word[:33])  # other sizes, the same buckets
     fam.apply(np.arange(model.K) % model.K, np.tile(x0, (model.K, 1)))
     assert TRACES[0] == first
 
