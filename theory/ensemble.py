@@ -36,6 +36,7 @@ from revsgd.theory._validate import (as_finite_array, as_generator, as_nonnegati
                                      as_probabilities, describe)
 from revsgd.theory.divergence import check_finite
 from revsgd.theory.engine import Positions, wavefront
+from revsgd.theory.ensemble_kernel import fused_affine_sweep, use_fused
 from revsgd.theory.family import AffineFamily, check_family
 from revsgd.theory.memory import check_allocation
 from revsgd.theory.run import Ensemble, check_record
@@ -160,7 +161,9 @@ def sweep(family, words, X, steps=()) -> Ensemble:
         >>> sweep(fam, np.array([[1, 0]]), np.zeros((1, 1)), (1,)).recorded[0, 0]
         array([0.5])
     """
-    if isinstance(family, AffineFamily):
+    if isinstance(family, AffineFamily):  # fused numba kernel, or the numpy fallback
+        if use_fused(*words.shape, family.dim):
+            return fused_affine_sweep(family.A, family.b, words, X, steps)
         return _sweep_affine(family.A, family.b, words, X, steps)
     m, n = words.shape
     columns = np.ascontiguousarray(words.T).reshape(-1)  # step t reads one contiguous run

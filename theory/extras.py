@@ -9,6 +9,7 @@ extra       import names it provides
 ==========  ===========================================
 ``data``    ``sklearn`` (scikit-learn's bundled data sets)
 ``jax``     ``jax``
+``numba``   ``numba`` (the fused ensemble kernel of :mod:`revsgd.theory.ensemble_kernel`)
 ``sweep``   ``dask``, ``distributed``, ``xarray``, ``zarr``
 ``test``    ``pytest``, ``hypothesis`` (and every other extra)
 ==========  ===========================================
@@ -32,6 +33,7 @@ __all__ = ["EXTRAS", "install_hint", "missing_modules", "missing_extras", "requi
 EXTRAS: dict[str, tuple[str, ...]] = {
     "data": ("sklearn",),
     "jax": ("jax",),
+    "numba": ("numba",),
     "sweep": ("dask", "distributed", "xarray", "zarr"),
     "test": ("pytest", "hypothesis"),
 }
