@@ -9,7 +9,7 @@ from tests.package_modules import package_modules
 
 MODULES = package_modules()
 #: modules whose examples need an optional extra (skipped, with the reason, where it is missing)
-NEEDS_EXTRA = {"revsgd.models.jax_model": "jax"}
+NEEDS_EXTRA = {"revsgd.models.jax_model": "jax", "revsgd.theory.ensemble_kernel": "numba"}
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -80,3 +80,26 @@ def test_unknown_profile_is_refused(monkeypatch):
     monkeypatch.setenv("HYPOTHESIS_PROFILE", "nightly-typo")
     with pytest.raises(ValueError, match="HYPOTHESIS_PROFILE.*nightly-typo"):
         load_profile_from_env()
+
+
+def test_the_plugin_imports_nothing_heavy():
+    """pytest imports the plugin in every session where revsgd is installed: no numpy, no theory."""
+    code = ("import sys, revsgd.testing.plugin, revsgd.testing.profiles; "
+            "print(sorted(m for m in ('numpy', 'scipy', 'revsgd.theory', 'revsgd.testing.assertions') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_every_export_of_revsgd_testing_is_its_source_s():
+    import importlib
+
+    import revsgd.testing as testing
+
+    for name in testing.__all__:
+        source = importlib.import_module(testing._SOURCES[name])
+        assert getattr(testing, name) is getattr(source, name), name
+    assert set(testing.__all__) == set(testing._SOURCES)
+    assert set(importlib.import_module("revsgd.testing.assertions").__all__) <= set(testing.__all__)
+    assert set(importlib.import_module("revsgd.theory.strategies").__all__) <= set(testing.__all__)

@@ -9,44 +9,69 @@
   made available by the package's pytest plugin, chosen with ``HYPOTHESIS_PROFILE`` or
   ``--hypothesis-profile``.
 
+The names load on first use (PEP 562), so that the pytest plugin
+(:mod:`revsgd.testing.plugin`), which pytest imports in every session where revsgd is installed,
+costs no numpy or scipy import; the first access checks that the test extra is installed.
+
 Example:
 
 >>> import numpy as np
 >>> from revsgd.testing import assert_cauchy_bound
 >>> from revsgd.theory import AffineFamily
->>> assert_cauchy_bound(AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]]), [1, 0, 1], np.zeros(1))
-"""
+>>> assert_cauchy_bound(AffineFamily([[[0.5]], [[0.5]]], [[0.0], [0.5]]), [1, 0, 1], np.zeros(1))"""
 
-from revsgd.theory.extras import require
+import importlib
 
-require("test", "revsgd.testing")
-
-# assertions
-from revsgd.testing.assertions import *  # noqa: E402,F401,F403
-from revsgd.testing.assertions import __all__ as _assertions  # noqa: E402
-# hypothesis profiles
-from revsgd.testing.profiles import PROFILES  # noqa: E402
-from revsgd.testing.profiles import load_profile_from_env  # noqa: E402
-from revsgd.testing.profiles import register_profiles  # noqa: E402
-# strategies
-from revsgd.models.strategies import quadratic_models  # noqa: E402
-from revsgd.testing.strategies import gradient_families  # noqa: E402
-from revsgd.testing.strategies import least_squares_problems  # noqa: E402
-from revsgd.testing.strategies import logistic_problems  # noqa: E402
-from revsgd.theory.strategies import *  # noqa: E402,F401,F403
-from revsgd.theory.strategies import __all__ as _theory_strategies  # noqa: E402
+#: exported name -> the module that defines it
+_SOURCES = {
+    # assertions
+    **dict.fromkeys(("assert_backward_matches", "assert_cauchy_bound", "assert_limit_independent_of_start",
+                     "assert_lipschitz", "assert_same_law", "assert_stationary_moments"),
+                    "revsgd.testing.assertions"),
+    # hypothesis profiles
+    **dict.fromkeys(("PROFILES", "load_profile_from_env", "register_profiles"), "revsgd.testing.profiles"),
+    # strategies
+    **dict.fromkeys(("gradient_families", "least_squares_problems", "logistic_problems"),
+                    "revsgd.testing.strategies"),
+    "quadratic_models": "revsgd.models.strategies",
+    **dict.fromkeys(("affine_families", "index_sequences", "orthogonal", "seeds"), "revsgd.theory.strategies"),
+}
 
 __all__ = [
     # assertions
-    *_assertions,
+    "assert_backward_matches",
+    "assert_cauchy_bound",
+    "assert_limit_independent_of_start",
+    "assert_lipschitz",
+    "assert_same_law",
+    "assert_stationary_moments",
     # hypothesis profiles
     "PROFILES",
     "load_profile_from_env",
     "register_profiles",
     # strategies
+    "affine_families",
     "gradient_families",
+    "index_sequences",
     "least_squares_problems",
     "logistic_problems",
+    "orthogonal",
     "quadratic_models",
-    *_theory_strategies,
+    "seeds",
 ]
+
+
+def __getattr__(name):
+    source = _SOURCES.get(name)
+    if source is None:
+        raise AttributeError(f"module 'revsgd.testing' has no attribute {name!r}")
+    from revsgd.theory.extras import require
+
+    require("test", "revsgd.testing")
+    value = getattr(importlib.import_module(source), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))
