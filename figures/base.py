@@ -37,6 +37,7 @@ from matplotlib.figure import Figure
 
 from revsgd.figures.names import FIGURES
 from revsgd.figures.style import SVG_HASHSALT
+from revsgd.theory._validate import as_array
 from revsgd.theory.extras import missing_extras, require
 
 __all__ = [
@@ -189,10 +190,7 @@ def check_data(data, name: str = "data") -> dict:
     for key, col in data.items():
         if not isinstance(key, str):
             raise TypeError(f"{name} keys must be str column names, got {key!r}")
-        try:
-            arr = np.asarray(col)
-        except ValueError as exc:
-            raise ValueError(f"{name}[{key!r}] must be a 1-D numeric column, got a ragged {type(col).__name__}") from exc
+        arr = as_array(col, f"{name}[{key!r}]", "a 1-D numeric column")
         if arr.ndim != 1:
             raise ValueError(f"{name}[{key!r}] must be 1-D, got shape {arr.shape}")
         if arr.dtype.kind not in "biuf":

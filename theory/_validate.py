@@ -33,6 +33,7 @@ import numpy as np
 
 __all__ = [
     "MAX_INT",
+    "as_array",
     "as_finite_array",
     "as_generator",
     "as_index_array",
@@ -69,6 +70,36 @@ def _digits(value) -> str:
     return f"an integer of {digits} digits"
 
 
+def as_array(value, name: str, expected: str, *, ragged: str | None = None) -> np.ndarray:
+    """``np.asarray(value)`` (an ndarray as it is), refusing by name what numpy cannot make one of.
+
+    Args:
+        value: anything array-like.
+        name: the parameter's name, for the messages.
+        expected: the form expected, e.g. ``"a numeric array"``.
+        ragged: the form named when ``value`` is a ragged nested sequence (default ``expected``).
+
+    Returns:
+        the array (not yet checked for dtype, shape or finiteness).
+
+    Raises:
+        ValueError: a ragged nested sequence (numpy >= 1.24 refuses them).
+        TypeError: what numpy cannot convert at all.
+
+    Example:
+        >>> as_array([[1, 2], [3]], "A", "a numeric array")
+        Traceback (most recent call last):
+        ...
+        ValueError: A must be a numeric array, got a ragged list
+    """
+    try:
+        return value if isinstance(value, np.ndarray) else np.asarray(value)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be {ragged or expected}, got a ragged {type(value).__name__}") from exc
+    except (TypeError, OverflowError) as exc:
+        raise TypeError(f"{name} must be {expected}, got {describe(value)}") from exc
+
+
 def _as_numeric(value, name: str) -> np.ndarray:
     """``value`` as a float64 array (not yet checked for finiteness), refusing by name what is not real."""
     if isinstance(value, (str, bytes)) or value is None:
@@ -77,15 +108,8 @@ def _as_numeric(value, name: str) -> np.ndarray:
         raise TypeError(f"{name} must be a numeric array, got bool {value!r} (a number is expected)")
     if isinstance(value, (complex, np.complexfloating)):
         raise TypeError(f"{name} must be real, got complex {value!r}")
-    try:
-        raw = value if isinstance(value, np.ndarray) else np.asarray(value)
-    except ValueError as exc:  # numpy >= 1.24 refuses ragged nested sequences
-        raise ValueError(
-            f"{name} must be a rectangular numeric array (every row of one length), got a ragged "
-            f"{type(value).__name__}"
-        ) from exc
-    except (TypeError, OverflowError) as exc:
-        raise TypeError(f"{name} must be a numeric array, got {describe(value)}") from exc
+    raw = as_array(value, name, "a numeric array",
+                   ragged="a rectangular numeric array (every row of one length)")
     kind = raw.dtype.kind
     if kind == "c":
         raise TypeError(

@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from revsgd.theory._validate import (as_finite_array, as_generator, as_nonnegative_int, as_positive_int,
-                                     as_probabilities, describe)
+from revsgd.theory._validate import (as_array, as_finite_array, as_generator, as_nonnegative_int, as_positive_int,
+                                     as_probabilities)
 from revsgd.theory.divergence import check_finite
 from revsgd.theory.engine import Positions, wavefront
 from revsgd.theory.ensemble_kernel import fused_affine_sweep, use_fused
@@ -53,15 +53,8 @@ __all__ = [
 def _check_words(family, words) -> np.ndarray:
     if isinstance(words, (str, bytes)) or words is None:
         raise TypeError(f"words must be an (m, n) integer array, got {type(words).__name__}")
-    try:
-        arr = np.asarray(words)
-    except ValueError as exc:
-        raise ValueError(
-            f"words must be an (m, n) integer array (every word of one length n), got a ragged "
-            f"{type(words).__name__}"
-        ) from exc
-    except (TypeError, OverflowError) as exc:
-        raise TypeError(f"words must be an (m, n) integer array, got {describe(words)}") from exc
+    arr = as_array(words, "words", "an (m, n) integer array",
+                   ragged="an (m, n) integer array (every word of one length n)")
     if arr.ndim != 2:
         raise ValueError(f"words must have shape (m, n) (one word per row), got shape {arr.shape}")
     if arr.shape[0] == 0:

@@ -66,7 +66,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from revsgd.theory._validate import as_index_array, as_nonnegative_int, as_positive_float, as_positive_int
+from revsgd.theory._validate import as_array, as_index_array, as_nonnegative_int, as_positive_float, as_positive_int
 from revsgd.theory.family import AffineFamily, check_family
 from revsgd.theory.iterate import backward, forward
 from revsgd.theory.order_values import Order
@@ -123,10 +123,7 @@ def palindromic_word(perms) -> np.ndarray:
         >>> palindromic_word([[2, 0, 1]]).tolist()
         [2, 0, 1, 1, 0, 2]
     """
-    try:
-        arr = np.asarray(perms)
-    except ValueError as exc:
-        raise ValueError(f"perms must have shape (epochs, K), got a ragged {type(perms).__name__}") from exc
+    arr = as_array(perms, "perms", "an (epochs, K) integer array")
     if arr.ndim != 2:
         raise ValueError(f"perms must have shape (epochs, K), got shape {arr.shape}")
     if arr.size and (arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer)):

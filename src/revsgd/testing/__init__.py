@@ -31,34 +31,16 @@ _SOURCES = {
     # hypothesis profiles
     **dict.fromkeys(("PROFILES", "load_profile_from_env", "register_profiles"), "revsgd.testing.profiles"),
     # strategies
-    **dict.fromkeys(("gradient_families", "least_squares_problems", "logistic_problems"),
-                    "revsgd.testing.strategies"),
+    "affine_families": "revsgd.theory.strategies",
+    "gradient_families": "revsgd.testing.strategies",
+    "index_sequences": "revsgd.theory.strategies",
+    **dict.fromkeys(("least_squares_problems", "logistic_problems"), "revsgd.testing.strategies"),
+    "orthogonal": "revsgd.theory.strategies",
     "quadratic_models": "revsgd.models.strategies",
-    **dict.fromkeys(("affine_families", "index_sequences", "orthogonal", "seeds"), "revsgd.theory.strategies"),
+    "seeds": "revsgd.theory.strategies",
 }
 
-__all__ = [
-    # assertions
-    "assert_backward_matches",
-    "assert_cauchy_bound",
-    "assert_limit_independent_of_start",
-    "assert_lipschitz",
-    "assert_same_law",
-    "assert_stationary_moments",
-    # hypothesis profiles
-    "PROFILES",
-    "load_profile_from_env",
-    "register_profiles",
-    # strategies
-    "affine_families",
-    "gradient_families",
-    "index_sequences",
-    "least_squares_problems",
-    "logistic_problems",
-    "orthogonal",
-    "quadratic_models",
-    "seeds",
-]
+__all__ = list(_SOURCES)  # grouped as above: assertions, hypothesis profiles, strategies
 
 
 def __getattr__(name):
