@@ -1,4 +1,5 @@
-"""One in-process Dask cluster for the sweep tests of a session (threads: starts in milliseconds).
+"""One in-process Dask cluster for the sweep tests of a session (threads: starts in milliseconds),
+and one finished store of the small spec, which the tests read but never change.
 
 The tests where worker processes are the point (kill-and-resume, the command line) start
 their own.
@@ -18,3 +19,14 @@ def client():
     yield client
     client.close()
     cluster.close()
+
+
+@pytest.fixture(scope="session")
+def store(tmp_path_factory, client):
+    """A finished store of :func:`tests.sweep.helpers.small_spec` (read-only for the tests)."""
+    from revsgd.sweep import run
+    from tests.sweep.helpers import small_spec
+
+    out = tmp_path_factory.mktemp("store") / "sweep.zarr"
+    run(small_spec(), out, client)
+    return out

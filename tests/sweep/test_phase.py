@@ -6,9 +6,7 @@ import xarray as xr
 
 from revsgd.cli import main
 from revsgd.figures import phase_diagram, read_csv, render
-from revsgd.sweep import run
 from revsgd.sweep.phase import gamma_zero, phase_data
-from tests.sweep.helpers import small_spec
 
 DIMS = ("lr_fraction", "batch_size", "order", "seed")
 
@@ -59,13 +57,6 @@ def test_gamma_zero_is_the_linear_interpolation_of_the_sign_change():
     assert gamma_zero(data) == [(4.0, 0.30000000000000004)]
     data["lyapunov_valid"][1] = 0  # interpolate across the invalid cell
     assert gamma_zero(data) == [(4.0, pytest.approx(0.1 + 0.3 * 3 / 4))]
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory, client):
-    out = tmp_path_factory.mktemp("phase") / "sweep.zarr"
-    run(small_spec(), out, client)
-    return out
 
 
 def test_figure_draws_four_labelled_heatmaps_with_the_gamma_zero_contour(store):

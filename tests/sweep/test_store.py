@@ -13,13 +13,6 @@ from revsgd.sweep.store import PointWriter, create_store, missing_points, open_s
 from tests.sweep.helpers import small_spec
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory, client):
-    out = tmp_path_factory.mktemp("store") / "sweep.zarr"
-    run(small_spec(), out, client)
-    return out
-
-
 def test_layout_is_one_dimension_per_grid_key_with_the_values_as_coordinates(store):
     ds = xr.open_zarr(store)
     spec = load_spec(small_spec())
