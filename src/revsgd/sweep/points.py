@@ -49,11 +49,7 @@ import numpy as np
 
 __all__ = ["METRICS", "compute_point", "point_spec", "trajectory_metrics"]
 
-try:  # issue 18: runs raise on non-finite iterates
-    from revsgd.theory.divergence import DivergenceError
-except ImportError:  # pragma: no cover - a revsgd without it returns the IEEE values
-    class DivergenceError(ValueError):
-        """Never raised: this revsgd returns non-finite iterates as they are."""
+from revsgd.theory.divergence import DivergenceError
 
 #: metric name -> (long name, description); every one a float (NaN where ``reason`` says why)
 METRICS = {
