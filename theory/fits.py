@@ -45,7 +45,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from revsgd.theory._validate import _as_numeric, as_finite_array, as_real
+from revsgd.theory._validate import _as_numeric, as_finite_array
 
 __all__ = [
     "SlopeFit",
