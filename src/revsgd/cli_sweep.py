@@ -75,24 +75,16 @@ def _run(args) -> int:
         raise UsageError(str(exc)) from None
     client = _connect(args.scheduler) if args.scheduler else None
     bar = progress_bar(0, "point", quiet=args.quiet)
-    failed = []
-
-    def on_point(flat, error):
-        if error:
-            coords = ", ".join(f"{k}={v}" for k, v in spec.coords(flat).items())
-            failed.append(f"  {coords}: {error}")
-        bar.update()
-
-    def on_start(count):
-        bar.reset(total=count)
-
     try:
-        _, summary = execute(spec, out, client, workers=args.workers, on_point=on_point, on_start=on_start)
+        _, summary = execute(spec, out, client, workers=args.workers, on_point=lambda flat, error: bar.update(),
+                             on_start=lambda count: bar.reset(total=count))
     finally:
         bar.close()
         if client is not None:
             client.close()
     print(f"revsgd sweep: {summary.line()} -> {out}")
+    failed = ["  " + ", ".join(f"{k}={v}" for k, v in spec.coords(flat).items()) + f": {error}"
+              for flat, error in summary.failed]
     if failed:
         print(f"revsgd sweep: {len(failed)} point(s) failed (recorded in the store's error variable; "
               "a rerun computes them again):", file=sys.stderr)
