@@ -253,15 +253,7 @@ def as_index_array(value, name: str, K: int, *, allow_empty: bool = True) -> np.
     """``value`` as a 1-D int64 array of map indices in ``0..K-1``."""
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"{name} must be a 1-D integer array, got {describe(value)}")
-    if isinstance(value, np.ndarray):
-        arr = value
-    else:
-        try:
-            arr = np.asarray(value)
-        except ValueError as exc:
-            raise ValueError(f"{name} must be a 1-D integer array, got a ragged {type(value).__name__}") from exc
-        except (TypeError, OverflowError) as exc:
-            raise TypeError(f"{name} must be a 1-D integer array, got {describe(value)}") from exc
+    arr = as_array(value, name, "a 1-D integer array")
     if arr.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
     if arr.size == 0:
