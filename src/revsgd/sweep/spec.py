@@ -138,7 +138,7 @@ def _values(raw, key, item, what) -> tuple:
     return values
 
 
-def _check_grid(raw, model, rows, options) -> tuple:
+def _check_grid(raw, rows, options) -> tuple:
     if not isinstance(raw, dict):
         raise SpecError(f"grid: expected a table of lists ({', '.join(GRID_KEYS)}), got {_shown(raw)}")
     unknown = [k for k in raw if k not in GRID_KEYS]
@@ -395,6 +395,6 @@ def load_spec(spec) -> Spec:
     if data == "digits" and not 10 <= rows <= DATA["digits"] - 10:
         raise SpecError(f"run.test_fraction: the digits MLP needs 10..{DATA['digits'] - 10} train images (a "
                         f"stratified split), got {rows} from test_fraction = {options['test_fraction']}")
-    grid = _check_grid(raw["grid"], model, rows, options)
+    grid = _check_grid(raw["grid"], rows, options)
     _check_available(model)
     return Spec(model, data, grid, tuple(sorted(options.items())))
