@@ -107,3 +107,14 @@ def test_costs_count_the_gradients_spent(setting):
     assert records["backward"].all_iterates == TINY.steps * (TINY.steps + 1) // 2
     assert records["forward"].gradients == TINY.steps + 1
     assert records["moving_window"].all_iterates == orders.moving_window(TINY.window).cost(TINY.steps, TINY.steps)
+
+
+@pytest.mark.parametrize("field, value, exc", [
+    ("steps", 0, ValueError), ("steps", 2.5, TypeError), ("every", True, TypeError),
+    ("curvature_seeds", -1, ValueError), ("lanczos_tol", 1.0, ValueError), ("lanczos_tol", "1e-6", TypeError),
+])
+def test_bad_config_fields_are_refused_by_name(field, value, exc):
+    from revsgd.experiments.digits import DigitsConfig
+
+    with pytest.raises(exc, match=f"^{field} must be"):
+        DigitsConfig(**{field: value})

@@ -51,6 +51,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from revsgd.theory._validate import as_nonnegative_int, as_positive_int, as_real
+
 __all__ = ["DigitsConfig", "DigitsResult", "FIGURE", "FULL", "QUICK", "config", "figure_results", "run_digits"]
 
 
@@ -115,13 +117,10 @@ class DigitsConfig:
             self.weight_decays, "weight_decays", numbers.Real, lambda v: np.isfinite(v) and v >= 0,
             "finite weight decays >= 0")))
         set_("hidden", _tuple_of(self.hidden, "hidden", numbers.Integral, lambda v: v >= 1, "positive widths"))
-        for name in ("steps", "every", "window", "train_size", "batch_size", "curvature_seeds",
-                     "contraction_points", "contraction_length"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < (
-                    0 if name == "curvature_seeds" else 1):
-                raise ValueError(f"{name} must be a {'non-negative' if name == 'curvature_seeds' else 'positive'} "
-                                 f"integer, got {value!r}")
+        for name in ("steps", "every", "window", "train_size", "batch_size", "contraction_points",
+                     "contraction_length"):
+            set_(name, as_positive_int(getattr(self, name), name))
+        set_("curvature_seeds", as_nonnegative_int(self.curvature_seeds, "curvature_seeds"))
         if self.batch_size > self.train_size:
             raise ValueError(f"batch_size must be at most train_size = {self.train_size}, got {self.batch_size}")
         if self.steps < 8 * self.K:
@@ -132,8 +131,8 @@ class DigitsConfig:
                              f"steps), got {self.every}")
         if self.window > self.K:
             raise ValueError(f"window must be at most one epoch, K = {self.K}, got {self.window}")
-        if not (isinstance(self.lanczos_tol, numbers.Real) and 0 < self.lanczos_tol < 1):
-            raise ValueError(f"lanczos_tol must be in (0, 1), got {self.lanczos_tol!r}")
+        set_("lanczos_tol", as_real(self.lanczos_tol, "lanczos_tol", low=0.0, high=1.0, low_open=True,
+                                    high_open=True))
 
     @property
     def K(self) -> int:
