@@ -52,7 +52,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from revsgd.models.jax_model import REMAINDER_POLICIES, JaxModel, _x64
-from revsgd.theory._validate import as_finite_array, as_nonnegative_int, as_positive_int, describe
+from revsgd.theory._validate import as_finite_array, as_nonnegative_int, as_positive_int, as_real, describe
 from revsgd.theory.extras import require
 
 __all__ = ["ACTIVATIONS", "DIGITS_ROWS", "DigitsMLP", "digits_mlp", "initial_parameters"]
@@ -86,13 +86,10 @@ def _check(train_size, batch_size, seed, activation, weight_decay, remainder, sp
     as_nonnegative_int(split_seed, "split_seed")
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}; got {activation!r}")
-    if isinstance(weight_decay, bool) or not isinstance(weight_decay, numbers.Real):
-        raise TypeError(f"weight_decay must be a real number >= 0, got {describe(weight_decay)}")
-    if not (np.isfinite(weight_decay) and weight_decay >= 0):
-        raise ValueError(f"weight_decay must be a finite number >= 0, got {weight_decay!r}")
+    weight_decay = as_real(weight_decay, "weight_decay", low=0.0)
     if remainder not in REMAINDER_POLICIES:
         raise ValueError(f"remainder must be one of {', '.join(REMAINDER_POLICIES)}; got {remainder!r}")
-    return train_size, batch_size, float(weight_decay)
+    return train_size, batch_size, weight_decay
 
 
 def initial_parameters(widths, seed) -> np.ndarray:
