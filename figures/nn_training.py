@@ -53,11 +53,13 @@ def from_results(results) -> dict:
     Columns, for each order ``o``: ``o_step`` and, for each metric ``m`` of the JSON,
     ``o_m_mean``, ``o_m_min``, ``o_m_max`` over seeds; ``lr`` and ``weight_decay`` of the setting.
     """
+    from revsgd.experiments.metrics import METRICS
+
     meta = results["meta"]["settings"]
     data = {"lr": np.array([meta["main_lr"]]), "weight_decay": np.array([meta["main_weight_decay"]])}
     for name, order in results["orders"].items():
         data[f"{name}_step"] = np.asarray(order["step"])
-        for metric in ("train_loss", "test_loss", "train_accuracy", "test_accuracy", "step_norm"):
+        for metric in METRICS:
             values = np.asarray(order[metric], dtype=float)
             data[f"{name}_{metric}_mean"] = values.mean(axis=0)
             data[f"{name}_{metric}_min"] = values.min(axis=0)
