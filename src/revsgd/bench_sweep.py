@@ -14,7 +14,6 @@ Without the ``sweep`` extra this module contributes no rows.
 
 from __future__ import annotations
 
-import importlib.util
 import tempfile
 import time
 from functools import partial
@@ -36,8 +35,10 @@ SPEC = {
 
 
 def available() -> bool:
-    """Whether the sweep extra (dask.distributed, xarray, zarr) can be imported."""
-    return all(importlib.util.find_spec(m) is not None for m in ("distributed", "xarray", "zarr"))
+    """Whether the sweep extra (dask, distributed, xarray, zarr) can be imported."""
+    from revsgd.theory.extras import missing_modules
+
+    return not missing_modules("sweep")
 
 
 def _spec(points: int, steps: int) -> dict:
