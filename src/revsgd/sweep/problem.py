@@ -89,7 +89,7 @@ def _random_rows(spec) -> Rows:
     if spec.model == "random_affine":
         quad = random_quadratic(gen, d, rows)
         order = gen.permutation(rows)
-        n_test = min(int(np.floor(tf * rows)), rows - 1)
+        n_test = rows - spec.train_rows()  # the split of models.data.split_standardize
         parts = [np.sort(order[n_test:]), np.sort(order[:n_test])]
         train, test = [(quad.H[p], quad.q[p], quad.r[p]) for p in parts]
         return Rows(train, test if n_test else None)
